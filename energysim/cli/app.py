@@ -1,0 +1,63 @@
+"""The `energysim` command: one typer app, one module per command.
+
+Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 infeasible scenario.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from typing import Any
+
+import click
+import typer
+
+from energysim.cli import info, run, schema, validate
+from energysim.errors import InputError
+
+EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+
+app = typer.Typer(
+    name="energysim",
+    help="Scenario engine for the energy transition of Shanxi (山西).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _command(function: Callable[..., None]) -> Callable[..., None]:
+    """Register a command whose bad input and internal errors become messages and exit codes."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            function(*args, **kwargs)
+        except InputError as err:
+            typer.echo(err.report(), err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+        except (typer.Exit, typer.Abort, click.ClickException):
+            raise
+        except Exception as err:  # the message, not a traceback, unless asked for
+            if os.environ.get("ENERGYSIM_DEBUG"):
+                raise
+            typer.echo(f"internal error: {type(err).__name__}: {err} "
+                       "(set ENERGYSIM_DEBUG=1 for the traceback)", err=True)
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    app.command(function.__name__.rstrip("_"))(wrapper)
+    return wrapper
+
+
+for _function in (validate.validate, schema.schema, info.info, run.run):
+    _command(_function)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Time slices within a year, built from the hourly reference-year profiles.
+
+`seasonal_hours` averages each profile over the hours of a season at each hour of the day
+(4 x 24 = 96 slices). Each slice's weight is its number of hours, so weights sum to 8,760 and
+the annual energy of every profile is preserved exactly (mean x count = sum).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from energysim.errors import InputError, Problem
+
+PROFILES = ("load_pu", "wind_cf", "solar_cf", "heat_pu", "hydro_cf")
+SEASON_OF_MONTH = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
+                   6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
+SEASONS = ("winter", "spring", "summer", "autumn")
+UNITS = {"load_pu": "per unit of mean load", "wind_cf": "fraction", "solar_cf": "fraction",
+         "heat_pu": "per unit of mean heat demand", "hydro_cf": "fraction"}
+
+
+def read_hourly(path: Path) -> dict[str, np.ndarray]:
+    """The 8,760-hour reference year as arrays; checks length, ranges and finiteness."""
+    if not path.is_file():
+        raise InputError([Problem(str(path), 1, 1, "", "required hourly profile table is missing")])
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = list(reader)
+    missing = [c for c in ("month", "hour_of_day", *PROFILES) if c not in header]
+    if missing:
+        raise InputError([Problem(str(path), 1, 1, "", f"missing columns {missing}")])
+    if len(rows) != 8760:
+        raise InputError([Problem(str(path), 1, 1, "", f"needs 8760 hourly rows (got {len(rows)})")])
+    try:
+        table = np.array(rows, dtype=float)
+    except ValueError as err:
+        raise InputError([Problem(str(path), 2, 1, "", f"non-numeric cell ({err})")]) from None
+    columns = {name: table[:, header.index(name)] for name in header}
+    problems = []
+    for name in PROFILES:
+        values = columns[name]
+        bad = np.flatnonzero(~np.isfinite(values) | (values < 0)
+                             | ((values > 1) if name.endswith("_cf") else False))
+        if bad.size:
+            line = int(bad[0]) + 2
+            problems.append(Problem(str(path), line, header.index(name) + 1, name,
+                                    f"value outside the allowed range (got {values[bad[0]]:g})"))
+    if problems:
+        raise InputError(problems)
+    return columns
+
+
+def time_slices(path: Path, resolution: str = "seasonal_hours", days: int | None = None) -> xr.Dataset:
+    hourly = read_hourly(path)
+    if resolution == "hourly":
+        index = np.arange(8760)
+        weight = np.ones(8760)
+        values = {name: hourly[name] for name in PROFILES}
+        season = np.array([SEASON_OF_MONTH[int(m)] for m in hourly["month"]])
+        hour = hourly["hour_of_day"].astype(int)
+    elif resolution == "seasonal_hours":
+        season_of_hour = np.array([SEASONS.index(SEASON_OF_MONTH[int(m)]) for m in hourly["month"]])
+        group = season_of_hour * 24 + hourly["hour_of_day"].astype(int)
+        weight = np.bincount(group, minlength=96).astype(float)
+        values = {name: np.bincount(group, hourly[name], minlength=96) / weight
+                  for name in PROFILES}
+        index = np.arange(96)
+        season = np.repeat(SEASONS, 24)
+        hour = np.tile(np.arange(24), 4)
+    else:
+        raise InputError([Problem(str(path), 1, 1, "time.resolution",
+                                  f"resolution {resolution!r} is not available yet")])
+    ds = xr.Dataset(coords={"slice": ("slice", index)})
+    ds["slice_weight"] = ("slice", weight, {"units": "h", "long_name": "hours each slice stands for"})
+    ds["slice_season"] = ("slice", season)
+    ds["slice_hour"] = ("slice", hour, {"units": "hour of day"})
+    for name in PROFILES:
+        ds[name] = ("slice", values[name], {"units": UNITS[name]})
+    ds["peak_load_pu"] = ((), float(hourly["load_pu"].max()),
+                          {"units": "per unit of mean load", "long_name": "hourly peak load"})
+    return ds

@@ -1,0 +1,265 @@
+"""Read scenario YAML files: line marks, duplicate keys, `extends`, `--set` overrides.
+
+Every value keeps the file, line and column it came from, so that a schema or cross-field
+error names the place a planner has to edit. All problems are collected, then raised once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from energysim.errors import InputError, Problem
+from energysim.scenario.checks import cross_field_problems
+from energysim.scenario.schema import Scenario
+
+Key = str | int
+Where = tuple[str, int, int]  # file, line, column (1-based)
+Positions = dict[tuple[Key, ...], Where]
+
+
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Load, merge (`extends`), override (`--set`) and validate a scenario file.
+
+    Raises `InputError` listing every problem found, each with file, line, column and field.
+    """
+    data, positions = _read_with_parents(Path(path), chain=())
+    problems = _apply_overrides(data, positions, overrides)
+    if problems:
+        raise InputError(problems)
+    _resolve_inputs_path(data, positions)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as err:
+        raise InputError(_problems_from_validation(err, data, positions, path)) from None
+    problems = [
+        _locate(loc, message, positions, path) for loc, message in cross_field_problems(scenario)
+    ]
+    if problems:
+        raise InputError(problems)
+    return scenario
+
+
+def _read_with_parents(path: Path, chain: tuple[Path, ...]) -> tuple[dict, Positions]:
+    """Read one file and, recursively, the file it `extends`; the child's values win."""
+    data, positions = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, positions
+    where = positions[("extends",)]
+    if not isinstance(parent, str):
+        raise InputError([Problem(*where, "extends", f"must be a file name (got {parent!r})")])
+    parent_path = (path.parent / parent).resolve()
+    if parent_path in chain or parent_path == path.resolve():
+        cycle = " -> ".join(str(p.name) for p in (*chain, path.resolve(), parent_path))
+        raise InputError([Problem(*where, "extends", f"cycle of extends ({cycle})")])
+    if not parent_path.is_file():
+        raise InputError([Problem(*where, "extends", f"parent file not found (got {parent!r})")])
+    base, base_positions = _read_with_parents(parent_path, (*chain, path.resolve()))
+    return _deep_merge(base, data), {**base_positions, **positions}
+
+
+def read_yaml(path: Path) -> tuple[dict, Positions]:
+    """Parse a YAML mapping into plain Python values and a map of every key's position.
+
+    Unlike plain PyYAML, duplicate keys are errors: all of them are reported.
+    """
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError([Problem(name, 1, 1, "", f"cannot read file ({err})")]) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        problems: list[Problem] = []
+        positions: Positions = {}
+        data = _construct(root, (), loader, name, positions, problems) if root else {}
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"malformed YAML: {err.problem or err.context}"
+        raise InputError([Problem(name, line, col, "", message)]) from None
+    finally:
+        loader.dispose()
+    if problems:
+        raise InputError(problems)
+    if not isinstance(data, dict):
+        raise InputError([Problem(name, 1, 1, "", "the file must hold a mapping of keys")])
+    return data, positions
+
+
+def _construct(
+    node: yaml.Node,
+    path: tuple[Key, ...],
+    loader: yaml.SafeLoader,
+    file: str,
+    positions: Positions,
+    problems: list[Problem],
+) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            where = (file, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in out:
+                first = positions[(*path, key)]
+                problems.append(
+                    Problem(*where, _dotted((*path, key)), f"duplicate key (first at line {first[1]})")
+                )
+                continue
+            positions[(*path, key)] = where
+            out[key] = _construct(value_node, (*path, key), loader, file, positions, problems)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            positions[(*path, i)] = (file, item.start_mark.line + 1, item.start_mark.column + 1)
+            items.append(_construct(item, (*path, i), loader, file, positions, problems))
+        return items
+    return loader.construct_object(node, deep=True)
+
+
+def _deep_merge(base: dict, child: dict) -> dict:
+    merged = dict(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _apply_overrides(data: dict, positions: Positions, overrides: typing.Iterable[str]) -> list:
+    """Apply `dotted.path=value` overrides; values are YAML scalars (typed like the file)."""
+    problems = []
+    for number, text in enumerate(overrides, start=1):
+        where = ("--set", number, 1)
+        dotted, sep, raw = text.partition("=")
+        if not sep or not dotted.strip():
+            problems.append(Problem(*where, text, "expected dotted.path=value"))
+            continue
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError as err:
+            problems.append(Problem(*where, dotted, f"value is not valid YAML ({err})"))
+            continue
+        keys = tuple(int(k) if k.lstrip("-").isdigit() else k for k in dotted.strip().split("."))
+        target = data
+        for depth, key in enumerate(keys[:-1]):
+            child = target.get(key) if isinstance(target, dict) else None
+            if child is None and isinstance(target, dict):
+                child = target[key] = {}
+            if not isinstance(child, dict):
+                problems.append(
+                    Problem(*where, _dotted(keys[: depth + 1]), "is not a mapping, cannot set below it")
+                )
+                break
+            target = child
+        else:
+            target[keys[-1]] = value
+            for prefix in range(1, len(keys) + 1):
+                positions.setdefault(keys[:prefix], where)
+            positions[keys] = where
+    return problems
+
+
+def _resolve_inputs_path(data: dict, positions: Positions) -> None:
+    """Make `inputs` absolute, relative to the file that stated it."""
+    value = data.get("inputs")
+    where = positions.get(("inputs",))
+    if isinstance(value, str) and where and where[0] != "--set":
+        data["inputs"] = str((Path(where[0]).parent / value).resolve())
+
+
+def _problems_from_validation(
+    err: ValidationError, data: dict, positions: Positions, path: str | Path
+) -> list[Problem]:
+    problems = []
+    for e in err.errors(include_url=False):
+        loc = tuple(k for k in e["loc"] if not _is_union_tag(k))
+        message = _describe(e, loc)
+        problems.append(_locate(loc, message, positions, path))
+    return problems
+
+
+def _is_union_tag(key: Any) -> bool:
+    """pydantic adds the discriminator value or type name of a union member to error locations."""
+    return isinstance(key, str) and (key in {"normal", "lognormal", "uniform", "triangular", "choice"}
+                                     or "[" in key or key.startswith("function-"))
+
+
+def _describe(error: dict, loc: tuple) -> str:
+    kind = error["type"]
+    got = error.get("input")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"unknown key (allowed: {', '.join(allowed)}){hint}"
+    if kind == "missing":
+        return "required field is missing"
+    message = error["msg"].removeprefix("Value error, ")
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
+        close = difflib.get_close_matches(str(got), allowed, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"{message} (got {got!r}){hint}"
+    if not isinstance(got, dict | list):
+        return f"{message} (got {got!r})"
+    return message
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """The field names of the model found by walking the schema along `loc`."""
+    model: Any = Scenario
+    for key in loc:
+        model = _child_type(model, key)
+        if model is None:
+            return []
+    model = _unwrap_model(model)
+    return list(model.model_fields) if model else []
+
+
+def _child_type(tp: Any, key: Key) -> Any:
+    model = _unwrap_model(tp)
+    if model is not None:
+        field = model.model_fields.get(str(key))
+        return field.annotation if field else None
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _child_type(typing.get_args(tp)[0], key)
+    if origin in (dict, list, tuple):
+        return typing.get_args(tp)[-1]
+    return None
+
+
+def _unwrap_model(tp: Any) -> type[BaseModel] | None:
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    if typing.get_origin(tp) is typing.Annotated:
+        return _unwrap_model(typing.get_args(tp)[0])
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        models = [m for m in map(_unwrap_model, typing.get_args(tp)) if m is not None]
+        return models[0] if len(models) == 1 else None
+    return None
+
+
+def _locate(loc: tuple, message: str, positions: Positions, path: str | Path) -> Problem:
+    """A problem at the deepest position known for `loc` (the key itself, or its parent)."""
+    for depth in range(len(loc), 0, -1):
+        where = positions.get(tuple(loc[:depth]))
+        if where:
+            return Problem(*where, _dotted(loc), message)
+    return Problem(str(path), 1, 1, _dotted(loc), message)
+
+
+def _dotted(loc: typing.Iterable[Key]) -> str:
+    return ".".join(str(k) for k in loc)

@@ -1,0 +1,243 @@
+"""The scenario file's schema: pydantic models that reject unknown keys and cannot be mutated.
+
+Units are part of the field names' documentation and of the JSON Schema that `energysim schema`
+prints, so an editor shows them while a planner types.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+BASE_YEAR = 2020
+LAST_YEAR = 2060
+
+Year = Annotated[int, Field(ge=BASE_YEAR, le=LAST_YEAR, description="calendar year 2020-2060")]
+Share = Annotated[float, Field(ge=0.0, le=1.0, description="fraction in [0, 1]")]
+NonNegative = Annotated[float, Field(ge=0.0)]
+
+
+class Strict(BaseModel):
+    """Base of every scenario model: unknown keys are errors and instances are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Band(Strict):
+    """A lower and/or upper bound on a yearly quantity."""
+
+    min: NonNegative | None = None
+    max: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Band:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min > max (got min={self.min:g}, max={self.max:g}; need min <= max)")
+        return self
+
+
+class ElectricityShareTarget(Strict):
+    """Minimum share of electricity in final energy consumption, with its accounting method.
+
+    `calorific` (电热当量法) counts electricity at 0.1229 kgce/kWh; `coal_equivalent` (发电煤耗法)
+    at the thermal fleet's average supply coal consumption. Both are always reported.
+    """
+
+    method: Literal["calorific", "coal_equivalent"] = "calorific"
+    min: dict[Year, Share] = Field(default_factory=dict)
+
+
+class CO2Budget(Strict):
+    """Cumulative CO2 emitted from `start` to `end` (both model years, inclusive), Mt CO2."""
+
+    start: Year = BASE_YEAR
+    end: Year = LAST_YEAR
+    max: NonNegative = Field(description="Mt CO2")
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> CO2Budget:
+        if self.start >= self.end:
+            raise ValueError(f"start must be before end (got start={self.start}, end={self.end})")
+        return self
+
+
+class Targets(Strict):
+    """Policy targets per model year. Every target is a constraint of the model."""
+
+    coal_output: dict[Year, Band] = Field(
+        default_factory=dict, description="raw coal output band, Mt/yr"
+    )
+    cbm_output_min: dict[Year, NonNegative] = Field(
+        default_factory=dict, description="minimum CBM and unconventional gas output, bcm/yr"
+    )
+    export_capacity: dict[Year, Band] = Field(
+        default_factory=dict, description="power export capability band, GW"
+    )
+    electricity_share_final: ElectricityShareTarget | None = None
+    non_fossil_share_min: dict[Year, Share] = Field(
+        default_factory=dict, description="minimum non-fossil share of primary energy"
+    )
+    co2_peak_year: Year | None = Field(
+        default=None, description="from this year on, annual CO2 does not rise"
+    )
+    co2_cap: dict[Year, NonNegative] = Field(
+        default_factory=dict, description="annual CO2 cap, Mt CO2"
+    )
+    co2_budget: CO2Budget | None = None
+
+
+class CarbonPolicy(Strict):
+    """Carbon price on territorial CO2, CNY per t CO2, interpolated between the years given."""
+
+    price: dict[Year, NonNegative] = Field(default_factory=dict, description="CNY/t CO2")
+
+
+class Economics(Strict):
+    discount_rate: float = Field(0.06, ge=0.0, le=0.3, description="real discount rate, 1/yr")
+    price_year: int = Field(2020, ge=2000, le=2060)
+    currency: Literal["CNY"] = "CNY"
+
+
+class TimeResolution(Strict):
+    """Time slices within a year.
+
+    `seasonal_hours`: 4 seasons x 24 hours averaged from the hourly profiles (96 slices).
+    `hourly`: all 8,760 hours. `representative_days`: k typical days (set `days`).
+    """
+
+    resolution: Literal["seasonal_hours", "hourly", "representative_days"] = "seasonal_hours"
+    days: int | None = Field(None, ge=1, le=365, description="number of representative days")
+
+    @model_validator(mode="after")
+    def _days_with_representative(self) -> TimeResolution:
+        if (self.resolution == "representative_days") != (self.days is not None):
+            raise ValueError("`days` is required with, and only with, resolution representative_days")
+        return self
+
+
+UncertainParameter = Literal[
+    "demand_growth",
+    "coal_price",
+    "gas_price",
+    "capex_wind",
+    "capex_solar",
+    "capex_battery",
+    "wind_yield",
+    "solar_yield",
+    "export_demand",
+    "coal_shipped_out",
+]
+
+
+class Normal(Strict):
+    distribution: Literal["normal"]
+    mean: float
+    sd: float = Field(gt=0)
+
+
+class LogNormal(Strict):
+    """Log-normal with the given median and log-space standard deviation."""
+
+    distribution: Literal["lognormal"]
+    median: float = Field(gt=0)
+    sigma: float = Field(gt=0)
+
+
+class Uniform(Strict):
+    distribution: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.low >= self.high:
+            raise ValueError(f"low must be below high (got low={self.low:g}, high={self.high:g})")
+        return self
+
+
+class Triangular(Strict):
+    distribution: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high or self.low == self.high:
+            raise ValueError(
+                f"need low <= mode <= high and low < high "
+                f"(got {self.low:g}, {self.mode:g}, {self.high:g})"
+            )
+        return self
+
+
+class Choice(Strict):
+    distribution: Literal["choice"]
+    values: list[float] = Field(min_length=1)
+    weights: list[NonNegative] | None = None
+
+    @model_validator(mode="after")
+    def _weights_match(self) -> Choice:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError("weights must have one entry per value")
+            if sum(self.weights) <= 0:
+                raise ValueError("weights must not all be zero")
+        return self
+
+
+Distribution = Annotated[
+    Normal | LogNormal | Uniform | Triangular | Choice, Field(discriminator="distribution")
+]
+
+
+class RankCorrelation(Strict):
+    between: tuple[UncertainParameter, UncertainParameter]
+    rho: float = Field(ge=-1.0, le=1.0)
+
+
+class Uncertainty(Strict):
+    """Uncertain parameters for sweeps; each value multiplies or replaces its input (see docs)."""
+
+    sampler: Literal["latin_hypercube", "sobol"] = "latin_hypercube"
+    parameters: dict[UncertainParameter, Distribution] = Field(default_factory=dict)
+    rank_correlations: list[RankCorrelation] = Field(default_factory=list)
+
+
+class Solver(Strict):
+    """HiGHS settings; recorded in every results file."""
+
+    time_limit: float | None = Field(600.0, gt=0, description="seconds")
+    method: Literal["choose", "simplex", "ipm", "pdlp"] = "choose"
+    presolve: bool = True
+    threads: int | None = Field(None, ge=1)
+    options: dict[str, float | int | bool | str] = Field(
+        default_factory=dict, description="further HiGHS options, passed through"
+    )
+
+
+class ModelOptions(Strict):
+    pin_base_year: bool = Field(
+        True, description="fix the base year to the 2020 statistics in the inputs (no investment)"
+    )
+    value_of_lost_load: float = Field(
+        30000.0, gt=0, description="cost of unserved electricity, CNY/MWh"
+    )
+
+
+class Scenario(Strict):
+    """A scenario: what to model (inputs, years, resolution) and which policy targets hold."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    inputs: Path = Field(description="inputs folder, relative to the file that states it")
+    years: list[Year] = Field(min_length=1, description="model years, base year 2020 first")
+    time: TimeResolution = TimeResolution()
+    economics: Economics = Economics()
+    targets: Targets = Targets()
+    carbon_policy: CarbonPolicy = CarbonPolicy()
+    uncertainty: Uncertainty | None = None
+    solver: Solver = Solver()
+    model: ModelOptions = ModelOptions()
