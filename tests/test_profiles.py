@@ -3,6 +3,7 @@
 The file checks need only numpy and the csv module. The regeneration/determinism test needs
 pvlib, and is skipped when pvlib is not installed.
 """
+
 import csv
 import importlib.util
 from pathlib import Path
@@ -13,19 +14,29 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CSV_PATH = ROOT / "inputs" / "shanxi" / "hourly_profiles.csv"
 SCRIPT_PATH = ROOT / "inputs" / "shanxi" / "scripts" / "make_profiles.py"
-COLUMNS = ["hour", "month", "day", "hour_of_day", "weekday",
-           "solar_cf", "wind_cf", "load_pu", "heat_pu", "hydro_cf"]
+COLUMNS = [
+    "hour",
+    "month",
+    "day",
+    "hour_of_day",
+    "weekday",
+    "solar_cf",
+    "wind_cf",
+    "load_pu",
+    "heat_pu",
+    "hydro_cf",
+]
 
 SOLAR_FLH = 1277.0
-WIND_FLH = (2348 + 2045 + 2270) / 3.0           # 2221
-PEAK_TO_MEAN = 25.855 / (179.71804e3 / 8784.0)   # 1.2637
-HYDRO_FLH = (4420.0 - 700.0) / (2.23 - 1.2)     # 3611.7
+WIND_FLH = (2348 + 2045 + 2270) / 3.0  # 2221
+PEAK_TO_MEAN = 25.855 / (179.71804e3 / 8784.0)  # 1.2637
+HYDRO_FLH = (4420.0 - 700.0) / (2.23 - 1.2)  # 3611.7
 
 
 def _load_module():
     spec = importlib.util.spec_from_file_location("make_profiles", SCRIPT_PATH)
     mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)   # top level imports only numpy + stdlib
+    spec.loader.exec_module(mod)  # top level imports only numpy + stdlib
     return mod
 
 
@@ -90,7 +101,7 @@ def test_hydro_flh(data):
 def test_load_mean_and_peak(data):
     _, d = data
     lp = d["load_pu"]
-    assert abs(lp.mean() - 1.0) <= 1e-6       # 6-decimal CSV rounding
+    assert abs(lp.mean() - 1.0) <= 1e-6  # 6-decimal CSV rounding
     assert abs(lp.max() / lp.mean() - PEAK_TO_MEAN) <= 0.02 * PEAK_TO_MEAN
     assert lp.min() > 0.0
 
@@ -108,7 +119,7 @@ def test_heat(data):
     _, d = data
     mod = _load_module()
     season = mod.in_heating_season(d["month"].astype(int), d["day"].astype(int))
-    assert season.sum() == 151 * 24            # 1 Nov - 31 Mar in a non-leap year
+    assert season.sum() == 151 * 24  # 1 Nov - 31 Mar in a non-leap year
     assert np.all(d["heat_pu"][~season] == 0.0)
     assert np.all(d["heat_pu"][season] > 0.0)
     assert abs(d["heat_pu"].mean() - 1.0) <= 1e-5
@@ -139,7 +150,7 @@ def test_module_constants_match_tests():
 
 
 def test_generator_deterministic_and_matches_csv(data, tmp_path):
-    pytest.importorskip("pvlib")
+    pytest.importorskip("pvlib", exc_type=ImportError)
     mod = _load_module()
     a = mod.generate()
     b = mod.generate()

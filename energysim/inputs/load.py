@@ -41,6 +41,8 @@ TECHNOLOGY_UNITS = {
     "first_year": "year",
     "round_trip_efficiency": "fraction",
     "energy_to_power": "h",
+    "capacity_credit": "fraction",
+    "heat_fuel_rate": "gce/kWh_th",
 }
 FUEL_UNITS = {"price": "CNY/tce", "emission_factor": "tCO2/tce"}
 TCE_FACTOR_UNITS = {
@@ -63,6 +65,8 @@ EXOGENOUS_UNITS = {
     "coal_to_coking": "Mt",
     "coal_to_chemicals": "Mt",
     "gas_shipped_out": "bcm",
+    "electricity_consumption": "TWh",
+    "electricity_export_demand": "TWh",
 }
 CORRIDOR_UNITS = {
     "capacity": "GW",
@@ -81,10 +85,11 @@ FINAL_PARAMETER_UNITS = {
     "min_share": "fraction",
     "max_share": "fraction",
 }
+SYSTEM_UNITS = {"reserve_margin": "fraction"}
 PROCESS_UNITS = {"coking": "tCO2/t", "cement": "MtCO2/yr"}
-FRACTIONS = {"availability", "min_load", "capture_rate", "round_trip_efficiency", "efficiency",
+FRACTIONS = {"availability", "capacity_credit", "reserve_margin", "min_load", "capture_rate", "round_trip_efficiency",
              "min_share", "max_share", "tranche1_share", "tranche2_share", "tranche3_share"}
-KINDS = ("thermal", "chp", "variable", "hydro", "storage")
+KINDS = ("thermal", "chp", "variable", "hydro", "storage", "boiler")
 CARRIERS = ("coal", "gas", "oil", "electricity", "heat", "hydrogen")
 
 
@@ -118,10 +123,12 @@ def load_inputs(folder: str | Path, years: Sequence[int], resolution: str = "sea
     _add_final_energy(ds, folder, problems)
     _add_scalar_series(ds, folder / "process_emissions.csv", PROCESS_UNITS, "process_", problems,
                        key="process", required=False)
+    _add_scalar_series(ds, folder / "system.csv", SYSTEM_UNITS, "system_", problems,
+                       required=False)
     _add_base_year(ds, folder, problems)
     if problems:
         raise InputError(problems)
-    slices = time_slices(folder / "hourly_profiles.csv", resolution, days)
+    slices = time_slices(folder, resolution, days)
     ds = ds.merge(slices)
     ds.attrs["inputs_folder"] = folder.name
     ds.attrs["inputs_hash"] = inputs_hash(folder)
@@ -158,8 +165,7 @@ def _add_parameters(ds: xr.Dataset, path: Path, keys: tuple[str, str], units: di
                     dim: str, members: list[str] | None, problems: list[Problem], *,
                     prefix: str = "", required: bool = True) -> None:
     """Variables `prefix+parameter` on (dim, year) from a table keyed by (member, parameter)."""
-    rows = read_table(path, [*keys, "year"], problems, required=required)
-    rows = [r for r in rows if r.keys[1] != "year"]
+    rows = read_table(path, keys, problems, required=required)
     check_units(rows, units, problems, key=1)
     duplicate_problems(rows, problems)
     _value_checks(rows, problems)
@@ -204,7 +210,7 @@ def _add_existing_capacity(ds: xr.Dataset, folder: Path, problems: list[Problem]
 
 
 def _add_fuels(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> None:
-    rows = read_table(folder / "fuels.csv", ["fuel", "parameter", "year"], problems)
+    rows = read_table(folder / "fuels.csv", ["fuel", "parameter"], problems)
     duplicate_problems(rows, problems)
     _value_checks(rows, problems)
     for row in rows:
@@ -233,7 +239,7 @@ def _add_fuels(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> None:
 def _add_scalar_series(ds: xr.Dataset, path: Path, units: dict[str, str], prefix: str,
                        problems: list[Problem], *, key: str = "parameter",
                        required: bool = True) -> None:
-    rows = read_table(path, [key, "year"], problems, required=required)
+    rows = read_table(path, [key], problems, required=required)
     check_units(rows, units, problems, key=0)
     duplicate_problems(rows, problems)
     _value_checks(rows, problems)
@@ -244,10 +250,10 @@ def _add_scalar_series(ds: xr.Dataset, path: Path, units: dict[str, str], prefix
 
 
 def _add_final_energy(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> None:
-    rows = read_table(folder / "final_energy.csv", ["sector", "carrier", "year"], problems,
+    rows = read_table(folder / "final_energy.csv", ["sector", "carrier"], problems,
                       required=False)
     params = read_table(folder / "final_energy_parameters.csv",
-                        ["sector", "carrier", "parameter", "year"], problems, required=False)
+                        ["sector", "carrier", "parameter"], problems, required=False)
     if not rows:
         return
     for row in rows:

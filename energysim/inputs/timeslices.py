@@ -55,7 +55,13 @@ def read_hourly(path: Path) -> dict[str, np.ndarray]:
     return columns
 
 
-def time_slices(path: Path, resolution: str = "seasonal_hours", days: int | None = None) -> xr.Dataset:
+def time_slices(folder: Path, resolution: str = "seasonal_hours", days: int | None = None
+                ) -> xr.Dataset:
+    """Slices of `resolution` from hourly_profiles.csv, or the explicit time_slices.csv of a
+    small custom inputs folder (columns slice, weight and the profiles; weights sum to 8,760)."""
+    if (folder / "time_slices.csv").is_file():
+        return _explicit_slices(folder / "time_slices.csv")
+    path = folder / "hourly_profiles.csv"
     hourly = read_hourly(path)
     if resolution == "hourly":
         index = np.arange(8760)
@@ -63,6 +69,7 @@ def time_slices(path: Path, resolution: str = "seasonal_hours", days: int | None
         values = {name: hourly[name] for name in PROFILES}
         season = np.array([SEASON_OF_MONTH[int(m)] for m in hourly["month"]])
         hour = hourly["hour_of_day"].astype(int)
+        previous = np.roll(index, 1)
     elif resolution == "seasonal_hours":
         season_of_hour = np.array([SEASONS.index(SEASON_OF_MONTH[int(m)]) for m in hourly["month"]])
         group = season_of_hour * 24 + hourly["hour_of_day"].astype(int)
@@ -72,6 +79,7 @@ def time_slices(path: Path, resolution: str = "seasonal_hours", days: int | None
         index = np.arange(96)
         season = np.repeat(SEASONS, 24)
         hour = np.tile(np.arange(24), 4)
+        previous = (index // 24) * 24 + (index - 1) % 24  # cyclic within each season's day
     else:
         raise InputError([Problem(str(path), 1, 1, "time.resolution",
                                   f"resolution {resolution!r} is not available yet")])
@@ -79,8 +87,27 @@ def time_slices(path: Path, resolution: str = "seasonal_hours", days: int | None
     ds["slice_weight"] = ("slice", weight, {"units": "h", "long_name": "hours each slice stands for"})
     ds["slice_season"] = ("slice", season)
     ds["slice_hour"] = ("slice", hour, {"units": "hour of day"})
+    ds["slice_previous"] = ("slice", previous, {"long_name": "slice one hour earlier (storage)"})
     for name in PROFILES:
         ds[name] = ("slice", values[name], {"units": UNITS[name]})
     ds["peak_load_pu"] = ((), float(hourly["load_pu"].max()),
                           {"units": "per unit of mean load", "long_name": "hourly peak load"})
+    return ds
+
+
+def _explicit_slices(path: Path) -> xr.Dataset:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    weight = np.array([float(r["weight"]) for r in rows])
+    if abs(weight.sum() - 8760.0) > 1e-6:
+        raise InputError([Problem(str(path), 1, 1, "weight",
+                                  f"slice weights must sum to 8760 h (got {weight.sum():g})")])
+    index = np.arange(len(rows))
+    ds = xr.Dataset(coords={"slice": ("slice", index)})
+    ds["slice_weight"] = ("slice", weight, {"units": "h"})
+    ds["slice_previous"] = ("slice", np.roll(index, 1))
+    for name in PROFILES:
+        ds[name] = ("slice", np.array([float(r.get(name) or 0.0) for r in rows]),
+                    {"units": UNITS[name]})
+    ds["peak_load_pu"] = ((), float(ds["load_pu"].max()), {"units": "per unit of mean load"})
     return ds

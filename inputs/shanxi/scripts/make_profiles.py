@@ -28,18 +28,21 @@ Method (source tags P01... are listed in SOURCES.md)
 solar_cf
     pvlib (generator only) computes the solar position and the Ineichen clear-sky
     irradiance, with the Linke turbidity climatology that ships with pvlib (LinkeTurbidities.h5).
-    A seeded daily clear-sky index k_d scales the clear-sky GHI. k_d = logistic(logit(K(doy)) + c + z_d),
+    A seeded daily clear-sky index k_d scales the clear-sky GHI.
+    k_d = logistic(logit(K(doy)) + c + z_d),
     where K(doy) is a seasonal mean, lowest in late July (summer monsoon rain) and highest in
     winter, and z_d is a daily AR(1) term. Erbs decomposition turns GHI into DNI and DHI. Then
     isotropic plane-of-array irradiance on a fixed 35 deg south-facing tilt, the SAPM cell
     temperature (open rack, glass/polymer) using the synthetic air temperature below, the PVWatts DC
     model (gamma = -0.37 %/K), 14 % DC system losses, a 96 % inverter and DC/AC = 1.1 clipping.
-    CF is per unit of DC capacity. The offset c is bisected so that the annual full-load hours = 1,277 h (P01).
+    CF is per unit of DC capacity. The offset c is bisected so that the annual full-load
+    hours = 1,277 h (P01).
 wind_cf
     The monthly mean CF shape comes from NBS monthly Shanxi wind generation in 2015 and 2016 (P03).
-    A fleet diurnal modulation is assumed (P04). Hourly variability comes from a seeded Gaussian AR(1) (phi = 0.97)
-    mapped through a Gaussian copula to Weibull (k = 2.5) wind speeds, and then through a smoothed
-    fleet power curve (3/11/25 m/s, averaged over a +-45 % spatial speed spread, fleet maximum 0.80).
+    A fleet diurnal modulation is assumed (P04). Hourly variability comes from a seeded
+    Gaussian AR(1) (phi = 0.97), mapped through a Gaussian copula to Weibull (k = 2.5) wind
+    speeds, and then through a smoothed fleet power curve (3/11/25 m/s, averaged over a +-45 %
+    spatial speed spread, fleet maximum 0.80, P04b).
     The Weibull scale is bisected month by month to match the monthly shape, interpolated smoothly,
     and then rescaled globally so that the annual full-load hours = 2,221 h (P02).
 load_pu
@@ -52,21 +55,26 @@ heat_pu
     losses and hot water (P08). T_eff = 0.6 x hourly T + 0.4 x daily mean T, which stands in for
     building thermal inertia. The profile is normalised so that its 8,760-h mean = 1.
     Temperature: monthly means of Taiyuan (P06), interpolated through mid-month anchors, plus a
-    diurnal cycle (+-5 K, maximum at 15:00) and a seeded daily AR(1) synoptic anomaly (sd 3 K, phi 0.75).
+    diurnal cycle (+-5 K, maximum at 15:00) and a seeded daily AR(1) synoptic anomaly
+    (sd 3 K, phi 0.75).
 hydro_cf
     Conventional (non-pumped) hydro availability. The monthly shape comes from NBS monthly Shanxi
     hydro output in 2015-2016, after a flat pumped-storage estimate is subtracted (P09). It is
     interpolated daily and is flat within each day. It is scaled so that the annual full-load
     hours = (4.42 - 0.70) TWh / 1.03 GW = 3,612 h, capped at 1 (P10).
-    NOTE: the NBS data show a winter/spring (Jan-Mar) maximum and a May-Aug minimum. This is the
-    regulated Yellow River (Wanjiazhai/Longkou), not a summer wet-season shape.
+    NOTE: the NBS data show a winter/spring (Jan-Mar) maximum and a May-Aug minimum, not a
+    summer wet-season shape. A plausible reading is regulated Yellow River operation (ice-flood
+    season, summer sediment flushing), but that is not verified here.
 
 Determinism: every random draw comes from numpy.random.default_rng(SeedSequence(SEED)), with
 independent child streams per variable. Floats are written with 6 decimals. Running the script
 twice produces byte-identical output.
 
-pvlib is needed ONLY to run this generator (``pip install pvlib``). The model package reads the CSV.
+pvlib is needed ONLY to run this generator (``pip install pvlib``; built with pvlib 0.16.1).
+The model package only
+reads the CSV. Other pvlib versions may change the last digits.
 """
+
 from __future__ import annotations
 
 import csv
@@ -78,40 +86,64 @@ import numpy as np
 
 # ----------------------------------------------------------------------------- constants
 SEED = 20200101
-YEAR = 2019                  # calendar only (non-leap, 1 Jan = Tuesday)
+YEAR = 2019  # calendar only (non-leap, 1 Jan = Tuesday)
 N_HOURS = 8760
-LAT, LON, ALT = 37.87, 112.55, 780.0   # Taiyuan
-TZ = "Etc/GMT-8"             # UTC+8 (POSIX sign convention)
+LAT, LON, ALT = 37.87, 112.55, 780.0  # Taiyuan
+TZ = "Etc/GMT-8"  # UTC+8 (POSIX sign convention)
 
-COLUMNS = ["hour", "month", "day", "hour_of_day", "weekday",
-           "solar_cf", "wind_cf", "load_pu", "heat_pu", "hydro_cf"]
+COLUMNS = [
+    "hour",
+    "month",
+    "day",
+    "hour_of_day",
+    "weekday",
+    "solar_cf",
+    "wind_cf",
+    "load_pu",
+    "heat_pu",
+    "hydro_cf",
+]
 
 # Calibration targets
-SOLAR_FLH_TARGET = 1277.0                      # P01: CEC/NBS Shanxi PV utilisation hours 2020
-WIND_FLH_TARGET = (2348 + 2045 + 2270) / 3.0   # P02: Shanxi wind utilisation hours 2021-2023 -> 2221
-LOAD_PEAK_TO_MEAN_TARGET = 25.855 / (179.71804e3 / 8784.0)  # P05: 2016 record grid load / 2016 avg load -> 1.2637
-HYDRO_CONV_GWH = 4420.0 - 700.0                # P10: 2020 hydro incl. pumped minus Xilongchi PSH output
-HYDRO_CONV_GW = 2.23 - 1.2                     # P10: 2020 hydro capacity minus 1.2 GW pumped storage
+SOLAR_FLH_TARGET = 1277.0  # P01: CEC/NBS Shanxi PV utilisation hours 2020
+WIND_FLH_TARGET = (2348 + 2045 + 2270) / 3.0  # P02: Shanxi wind utilisation hours 2021-2023 -> 2221
+LOAD_PEAK_TO_MEAN_TARGET = 25.855 / (
+    179.71804e3 / 8784.0
+)  # P05: 2016 record grid load / 2016 avg load -> 1.2637
+HYDRO_CONV_GWH = 4420.0 - 700.0  # P10: 2020 hydro incl. pumped minus Xilongchi PSH output
+HYDRO_CONV_GW = 2.23 - 1.2  # P10: 2020 hydro capacity minus 1.2 GW pumped storage
 HYDRO_FLH_TARGET = HYDRO_CONV_GWH / HYDRO_CONV_GW  # = 3611.7 h
 
 # Heating season, Taiyuan statutory (P07): 1 Nov - 31 Mar (inclusive)
 HEATING_SEASON_START = (11, 1)
 HEATING_SEASON_END = (3, 31)
-HEAT_BASE_TEMP_C = 18.0      # P08: statutory indoor design temperature 18 +- 2 C
-HEAT_LOSS_OFFSET_K = 2.0     # assumption: network losses + domestic hot water
+HEAT_BASE_TEMP_C = 18.0  # P08: statutory indoor design temperature 18 +- 2 C
+HEAT_LOSS_OFFSET_K = 2.0  # assumption: network losses + domestic hot water
 
 # P06: Taiyuan monthly mean air temperature (deg C), mean of the NBS China Statistical Yearbook
 # tables "Monthly Average Temperature of Major Cities" for 2008 and 2009.
 _T_2008 = [-5.5, -3.3, 7.1, 13.1, 18.9, 21.6, 24.9, 23.5, 17.8, 11.5, 3.9, -2.6]
 _T_2009 = [-5.1, 1.5, 6.7, 14.9, 19.2, 24.5, 25.0, 22.4, 17.4, 12.2, -0.9, -4.5]
-TAIYUAN_MONTHLY_T = [(a + b) / 2.0 for a, b in zip(_T_2008, _T_2009)]
+TAIYUAN_MONTHLY_T = [(a + b) / 2.0 for a, b in zip(_T_2008, _T_2009, strict=True)]
 
 # P03 / P09: NBS monthly year-to-date output for Shanxi, unit 10^4 kWh, via CREA
 # energyandcleanair/china_co2: inst/csv/power_generation_by_province_and_source.csv.
 # NBS publishes Jan+Feb together (index 0 = Jan-Feb YTD, 1 = Mar YTD, ..., 10 = Dec YTD).
 _WIND_YTD = {
     2015: [168404, 278100, 357700, 448900, 536767, 590979, 633586, 704140, 821762, 882624, 1000825],
-    2016: [222906, 352285, 489648, 624585, 706704, 791004, 854546, 925846, 1048733, 1225132, 1353059],
+    2016: [
+        222906,
+        352285,
+        489648,
+        624585,
+        706704,
+        791004,
+        854546,
+        925846,
+        1048733,
+        1225132,
+        1353059,
+    ],
 }
 _HYDRO_YTD = {  # includes pumped storage (Xilongchi, 1.2 GW)
     2015: [71100, 106800, 127000, 135000, 151000, 167000, 180000, 196000, 220034, 245281, 277411],
@@ -122,7 +154,7 @@ PSH_GWH_PER_YEAR = 700.0  # P10: Xilongchi generated >700 GWh (2021); assumed fl
 # P04 (assumption): fleet wind diurnal modulation, maximum near 22:00, minimum near 10:00
 WIND_DIURNAL_AMPLITUDE = 0.10
 WIND_DIURNAL_PEAK_HOUR = 22.0
-WIND_WEIBULL_K = 2.5       # assumption: fleet-aggregate speed distribution shape
+WIND_WEIBULL_K = 2.5  # assumption: fleet-aggregate speed distribution shape
 
 # P04b (assumption): fleet output never exceeds 80 % of capacity (availability, wake and
 # electrical losses, geographic diversity). The Shanxi record of 19.28 GW (18 Mar 2024) was about
@@ -135,13 +167,13 @@ PV_GAMMA = -0.0037
 PV_DC_LOSSES = 0.14
 PV_INV_EFF = 0.96
 PV_DC_AC_RATIO = 1.1
-SOLAR_SEASONAL_AMPLITUDE = 0.15   # P12: clear-sky-index dip at summer monsoon peak
+SOLAR_SEASONAL_AMPLITUDE = 0.15  # P12: clear-sky-index dip at summer monsoon peak
 SOLAR_K_WINTER = 0.80
 
 
 # ----------------------------------------------------------------------------- calendar
 def calendar():
-    """Return the (month, day, hour_of_day, weekday, day_of_year) integer arrays for the reference year."""
+    """Return (month, day, hour_of_day, weekday, day_of_year) integer arrays for the year."""
     start = _dt.datetime(YEAR, 1, 1)
     month = np.empty(N_HOURS, dtype=int)
     day = np.empty(N_HOURS, dtype=int)
@@ -168,7 +200,9 @@ def in_heating_season(month, day):
 
 def _mid_month_interp(monthly_values, doy):
     """Cyclic piecewise-linear interpolation of 12 monthly values anchored at mid-month."""
-    mids = np.array([15.5, 45.0, 74.5, 105.0, 135.5, 166.0, 196.5, 227.5, 258.0, 288.5, 319.0, 349.5])
+    mids = np.array(
+        [15.5, 45.0, 74.5, 105.0, 135.5, 166.0, 196.5, 227.5, 258.0, 288.5, 319.0, 349.5]
+    )
     vals = np.asarray(monthly_values, dtype=float)
     x = np.concatenate([mids - 365.0, mids, mids + 365.0])
     y = np.concatenate([vals, vals, vals])
@@ -176,10 +210,13 @@ def _mid_month_interp(monthly_values, doy):
 
 
 def _monthly_from_ytd(ytd_by_year, subtract_per_day=0.0):
-    """Turn NBS YTD series into 12 relative monthly daily-average factors (mean of the years, annual = 1)."""
+    """Turn NBS YTD series into 12 relative monthly daily-average factors (annual = 1).
+
+    The factors are averaged over the years given.
+    """
     rel_all = []
     for year, ytd in ytd_by_year.items():
-        leap = (year % 4 == 0)
+        leap = year % 4 == 0
         dim = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         inc = np.diff(np.concatenate([[0.0], np.asarray(ytd, dtype=float)]))  # JanFeb, Mar..Dec
         per_day = np.empty(12)
@@ -238,7 +275,9 @@ def solar_cf(doy, temp_air, rng):
     times = pd.date_range(f"{YEAR}-01-01 00:30", periods=N_HOURS, freq="h", tz=TZ)
     loc = pvlib.location.Location(LAT, LON, tz=TZ, altitude=ALT, name="Taiyuan")
     sp = loc.get_solarposition(times)
-    cs = loc.get_clearsky(times, model="ineichen", solar_position=sp)  # Linke turbidity from bundled climatology
+    cs = loc.get_clearsky(
+        times, model="ineichen", solar_position=sp
+    )  # Linke turbidity from bundled climatology
     zen = sp["apparent_zenith"].to_numpy()
     azi = sp["azimuth"].to_numpy()
     ghi_cs = cs["ghi"].to_numpy()
@@ -247,8 +286,10 @@ def solar_cf(doy, temp_air, rng):
 
     # Seasonal mean clear-sky index: lowest near doy 205 (late-July rains), highest in winter
     d = np.arange(1, 366)
-    k_season = SOLAR_K_WINTER - SOLAR_SEASONAL_AMPLITUDE * 0.5 * (1.0 + np.cos(2.0 * np.pi * (d - 205) / 365.0))
-    z = _ar1(rng, 365, 0.5, 0.9)   # daily weather persistence in logit space
+    k_season = SOLAR_K_WINTER - SOLAR_SEASONAL_AMPLITUDE * 0.5 * (
+        1.0 + np.cos(2.0 * np.pi * (d - 205) / 365.0)
+    )
+    z = _ar1(rng, 365, 0.5, 0.9)  # daily weather persistence in logit space
     logit_k = np.log(k_season / (1.0 - k_season)) + z
 
     tilt, az = PV_TILT, PV_AZIMUTH
@@ -261,7 +302,8 @@ def solar_cf(doy, temp_air, rng):
         dni = np.nan_to_num(np.asarray(dec["dni"], dtype=float))
         dhi = np.nan_to_num(np.asarray(dec["dhi"], dtype=float))
         poa = pvlib.irradiance.get_total_irradiance(
-            tilt, az, zen, azi, dni, ghi, dhi, dni_extra=dni_extra, model="isotropic", albedo=0.2)
+            tilt, az, zen, azi, dni, ghi, dhi, dni_extra=dni_extra, model="isotropic", albedo=0.2
+        )
         poa_g = np.nan_to_num(np.asarray(poa["poa_global"], dtype=float))
         poa_g = np.where(sun_up, np.maximum(poa_g, 0.0), 0.0)
         tp = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]["open_rack_glass_polymer"]
@@ -277,12 +319,15 @@ def solar_cf(doy, temp_air, rng):
 
 # ----------------------------------------------------------------------------- wind
 def _fleet_power_curve(v):
-    """Smoothed fleet power curve (per unit): cut-in 3, rated 11, cut-out 25 m/s; spatial spread +-45 %."""
+    """Smoothed fleet power curve (per unit).
+
+    Cut-in 3, rated 11, cut-out 25 m/s, spatial speed spread +-45 %.
+    """
     out = np.zeros_like(v)
     spread = np.linspace(-0.45, 0.45, 10)
     for s in spread:
         u = v * (1.0 + s)
-        p = np.clip((u ** 3 - 27.0) / (11.0 ** 3 - 27.0), 0.0, 1.0)
+        p = np.clip((u**3 - 27.0) / (11.0**3 - 27.0), 0.0, 1.0)
         p = np.where(u >= 25.0, 0.0, p)
         out += p
     return out / len(spread) * WIND_FLEET_MAX_CF
@@ -295,7 +340,9 @@ def wind_cf(doy, hod, month, rng):
     u = 0.5 * (1.0 + _erf_vec(x / np.sqrt(2.0)))
     u = np.clip(u, 1e-12, 1.0 - 1e-12)
     w = (-np.log(1.0 - u)) ** (1.0 / WIND_WEIBULL_K)
-    diurnal = 1.0 + WIND_DIURNAL_AMPLITUDE * np.cos(2.0 * np.pi * (hod + 0.5 - WIND_DIURNAL_PEAK_HOUR) / 24.0)
+    diurnal = 1.0 + WIND_DIURNAL_AMPLITUDE * np.cos(
+        2.0 * np.pi * (hod + 0.5 - WIND_DIURNAL_PEAK_HOUR) / 24.0
+    )
     base = w * diurnal
 
     rel = _monthly_from_ytd(_WIND_YTD)
@@ -304,7 +351,9 @@ def wind_cf(doy, hod, month, rng):
     for m in range(12):
         sel = month == m + 1
         b = base[sel]
-        scales[m] = _bisect(lambda lam: _fleet_power_curve(lam * b).mean(), 0.5, 40.0, target_cf_month[m])
+        scales[m] = _bisect(
+            lambda lam, b=b: _fleet_power_curve(lam * b).mean(), 0.5, 40.0, target_cf_month[m]
+        )
     # Smooth interpolation blurs the monthly means; use a damped fixed-point correction so the
     # interpolated scale still reproduces the NBS monthly shape.
     t_frac = doy + (hod + 0.5) / 24.0 - 1.0
@@ -319,22 +368,49 @@ def wind_cf(doy, hod, month, rng):
 
 
 def _erf_vec(x):
-    """Vectorised erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7), which avoids a scipy dependency."""
+    """Vectorised erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7); avoids scipy."""
     sign = np.sign(x)
     a = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * a)
-    y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
-               + 0.254829592) * t * np.exp(-a * a)
+    y = 1.0 - (
+        ((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592
+    ) * t * np.exp(-a * a)
     return sign * y
 
 
 # ----------------------------------------------------------------------------- load
 # Assumed 24-h shape (P13): night trough, morning peak 10-11 h, midday dip, evening peak 18-20 h
-_LOAD_HOURLY = np.array([0.90, 0.88, 0.87, 0.86, 0.87, 0.90, 0.95, 0.99, 1.03, 1.06, 1.08, 1.07,
-                         1.03, 1.02, 1.04, 1.05, 1.06, 1.09, 1.12, 1.11, 1.07, 1.02, 0.97, 0.93])
-LOAD_WEEKEND_FACTOR = 0.96   # P13: small weekend dip (heavy-industry-dominated demand)
-LOAD_HDD_COEF = 0.010        # per K below 14 C (daily mean), electric heating / heat pumps
-LOAD_CDD_COEF = 0.020        # per K above 24 C (hourly), air-conditioning
+_LOAD_HOURLY = np.array(
+    [
+        0.90,
+        0.88,
+        0.87,
+        0.86,
+        0.87,
+        0.90,
+        0.95,
+        0.99,
+        1.03,
+        1.06,
+        1.08,
+        1.07,
+        1.03,
+        1.02,
+        1.04,
+        1.05,
+        1.06,
+        1.09,
+        1.12,
+        1.11,
+        1.07,
+        1.02,
+        0.97,
+        0.93,
+    ]
+)
+LOAD_WEEKEND_FACTOR = 0.96  # P13: small weekend dip (heavy-industry-dominated demand)
+LOAD_HDD_COEF = 0.010  # per K below 14 C (daily mean), electric heating / heat pumps
+LOAD_CDD_COEF = 0.020  # per K above 24 C (hourly), air-conditioning
 
 
 def load_pu(t_hourly, t_daily, hod, wd, rng):
@@ -361,7 +437,9 @@ def heat_pu(t_hourly, t_daily, month, day):
 
 # ----------------------------------------------------------------------------- hydro
 def hydro_cf(doy, hod):
-    psh_per_day = PSH_GWH_PER_YEAR / 365.0 * 100.0  # GWh/day -> 10^4 kWh/day (1 GWh = 100 x 10^4 kWh)
+    psh_per_day = (
+        PSH_GWH_PER_YEAR / 365.0 * 100.0
+    )  # GWh/day -> 10^4 kWh/day (1 GWh = 100 x 10^4 kWh)
     rel = _monthly_from_ytd(_HYDRO_YTD, subtract_per_day=psh_per_day)
     shape = _mid_month_interp(rel, doy + (hod + 0.5) / 24.0 - 1.0)
     # scale with cap at 1 (iterate so the capped series still meets the FLH)
@@ -397,7 +475,12 @@ def write_csv(cols, path):
         w = csv.writer(f, lineterminator="\n")
         w.writerow(COLUMNS)
         for i in range(N_HOURS):
-            w.writerow([str(int(cols[c][i])) if c in int_cols else f"{float(cols[c][i]):.6f}" for c in COLUMNS])
+            w.writerow(
+                [
+                    str(int(cols[c][i])) if c in int_cols else f"{float(cols[c][i]):.6f}"
+                    for c in COLUMNS
+                ]
+            )
 
 
 def summary(cols):

@@ -1,0 +1,78 @@
+"""Power capacity: the existing fleet retiring by age, new builds, build-rate and potential limits."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from energysim.model.data import ModelData
+
+
+def existing_alive(d: ModelData, tech: str, year: int) -> float:
+    """Base-year fleet of `tech` still within its lifetime in `year` (GW).
+
+    A cohort commissioned in vintage v retires at v + lifetime; cohorts are read from
+    existing_capacity.csv.
+    """
+    if "existing_capacity" not in d.inputs:
+        return 0.0
+    lifetime = d.tech("lifetime", tech, d.years[0], default=1e9)
+    fleet = d.inputs["existing_capacity"].sel(technology=tech)
+    return float(sum(float(c) for v, c in zip(fleet.vintage.values, fleet.values, strict=True)
+                     if int(v) + lifetime > year))
+
+
+def alive_builds(d: ModelData, tech: str, year: int) -> list[int]:
+    """Model years whose new builds of `tech` still stand in `year`."""
+    return [b for b in d.years if b <= year and year - b < d.tech("lifetime", tech, b, 1e9)]
+
+
+def define_capacity_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
+    m.new_capacity = pyo.Var(m.technologies, m.years, domain=pyo.NonNegativeReals,
+                             doc="capacity built in the period, GW")
+    m.capacity = pyo.Var(m.technologies, m.years, domain=pyo.NonNegativeReals,
+                         doc="operational capacity, GW")
+    for t in d.technologies:
+        for y in d.years:
+            first = d.tech("first_year", t, y, default=d.years[0])
+            pinned = d.scenario.model.pin_base_year and y == d.years[0]
+            if pinned or y < first or d.tech("capex", t, y) != d.tech("capex", t, y):
+                m.new_capacity[t, y].fix(0.0)
+
+
+def define_capacity_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Operational capacity within installed capacity, build rates and potentials.
+
+    capacity[t,y] <= existing_alive[t,y] + sum_{b alive in y} new_capacity[t,b]      (installed)
+    capacity[t,y]  = existing_alive[t,y]                          (pinned base year, equality)
+    new_capacity[t,y] <= max_build_rate[t,y] * period_length[y]                     (build rate)
+    existing_alive[t,y] + sum_{b alive in y} new_capacity[t,b] <= max_potential[t,y] (potential)
+    """
+
+    def installed(t: str, y: int) -> pyo.Expression:
+        return existing_alive(d, t, y) + sum(m.new_capacity[t, b] for b in alive_builds(d, t, y))
+
+    def installed_rule(m: pyo.ConcreteModel, t: str, y: int) -> pyo.Expression:
+        if d.scenario.model.pin_base_year and y == d.years[0]:
+            return m.capacity[t, y] == existing_alive(d, t, y)
+        return m.capacity[t, y] <= installed(t, y)
+
+    m.capacity_installed = pyo.Constraint(m.technologies, m.years, rule=installed_rule)
+
+    def build_rate_rule(m: pyo.ConcreteModel, t: str, y: int) -> pyo.Expression:
+        rate = d.tech("max_build_rate", t, y)
+        if rate != rate or m.new_capacity[t, y].fixed:
+            return pyo.Constraint.Skip
+        return m.new_capacity[t, y] <= rate * d.period_length[y]
+
+    m.build_rate = pyo.Constraint(m.technologies, m.years, rule=build_rate_rule)
+
+    def potential_rule(m: pyo.ConcreteModel, t: str, y: int) -> pyo.Expression:
+        potential = d.tech("max_potential", t, y)
+        if potential != potential:
+            return pyo.Constraint.Skip
+        expression = installed(t, y)
+        if isinstance(expression, float):
+            return pyo.Constraint.Skip
+        return expression <= max(potential, existing_alive(d, t, y))
+
+    m.capacity_potential = pyo.Constraint(m.technologies, m.years, rule=potential_rule)

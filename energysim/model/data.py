@@ -1,0 +1,128 @@
+"""Plain lookups for the model families, taken once from the inputs Dataset and the scenario.
+
+Model families read numbers from here instead of from xarray, so the build stays fast and each
+family's code shows only its equations. Index sets are ordered lists, never Python sets, so
+results do not depend on hash order.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from energysim.inputs.load import CARRIERS
+from energysim.scenario.schema import Scenario
+
+HOURS_PER_YEAR = 8760.0
+TWH_PER_MTCE = 8.141  # 1 Mtce = 29.3076 PJ = 8.141 TWh (definitional, 1 kgce = 29.3076 MJ)
+COST_SCALE = 1e-3  # the objective is in bn CNY: 1 MCNY = 1e-3 bn CNY
+
+
+@dataclass
+class ModelData:
+    """Everything the model families need, as plain Python and NumPy values."""
+
+    scenario: Scenario
+    inputs: xr.Dataset
+    years: list[int]
+    period_length: dict[int, float]
+    discount_factor: dict[int, float]
+    slices: list[int]
+    technologies: list[str]
+    kind: dict[str, str]
+    fuel: dict[str, str]
+    boilers: list[str] = field(default_factory=list)
+    corridors: list[str] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    carriers: list[str] = field(default_factory=list)
+
+    def tech(self, parameter: str, tech: str, year: int, default: float = math.nan) -> float:
+        """A technology parameter; NaN (absent) becomes `default`."""
+        name = parameter
+        if name not in self.inputs:
+            return default
+        value = float(self._value(name, technology=tech, year=year))
+        return default if math.isnan(value) else value
+
+    def series(self, name: str, year: int, default: float = math.nan, **where: str) -> float:
+        if name not in self.inputs:
+            return default
+        value = float(self._value(name, year=year, **where))
+        return default if math.isnan(value) else value
+
+    def base(self, quantity: str, default: float = math.nan) -> float:
+        return float(self.inputs.attrs.get(f"base_{quantity}", default))
+
+    def slice_value(self, name: str, s: int) -> float:
+        return float(self._profiles[name][s])
+
+    def techs_of(self, *kinds: str) -> list[str]:
+        return [t for t in self.technologies if self.kind[t] in kinds]
+
+    def previous_year(self, year: int) -> int | None:
+        i = self.years.index(year)
+        return self.years[i - 1] if i > 0 else None
+
+    def _value(self, name: str, **where: object) -> object:
+        key = (name, *sorted(where.items()))
+        if key not in self._cache:
+            var = self.inputs[name]
+            labels = {k: v for k, v in where.items() if k in var.dims}
+            if any(v not in var.coords[k].values.tolist() for k, v in labels.items()):
+                self._cache[key] = math.nan  # a member the table does not mention
+            else:
+                self._cache[key] = var.sel(labels).values
+        return self._cache[key]
+
+    def __post_init__(self) -> None:
+        self._cache: dict = {}
+        self._profiles = {
+            name: np.asarray(self.inputs[name].values, dtype=float)
+            for name in ("slice_weight", "load_pu", "wind_cf", "solar_cf", "heat_pu", "hydro_cf",
+                         "slice_previous")
+            if name in self.inputs
+        }
+
+
+def prepare(scenario: Scenario, inputs: xr.Dataset) -> ModelData:
+    years = list(scenario.years)
+    gaps = np.diff(years).tolist()
+    lengths = [*gaps, gaps[-1] if gaps else 1]
+    period_length = dict(zip(years, map(float, lengths), strict=True))
+    r = scenario.economics.discount_rate
+    base = years[0]
+    discount_factor = {
+        y: float(sum((1 + r) ** -(y + k - base) for k in range(int(period_length[y]))))
+        for y in years
+    }
+    return ModelData(
+        scenario=scenario,
+        inputs=inputs,
+        years=years,
+        period_length=period_length,
+        discount_factor=discount_factor,
+        slices=[int(s) for s in inputs.slice.values],
+        technologies=[str(t) for t, k in zip(inputs.technology.values, inputs.kind.values,
+                                             strict=True) if k != "boiler"],
+        boilers=[str(t) for t, k in zip(inputs.technology.values, inputs.kind.values,
+                                        strict=True) if k == "boiler"],
+        kind={str(t): str(k) for t, k in zip(inputs.technology.values, inputs.kind.values,
+                                             strict=True)},
+        fuel={str(t): str(f) for t, f in zip(inputs.technology.values, inputs.fuel.values,
+                                             strict=True)},
+        corridors=[str(c) for c in inputs.coords["corridor"].values] if "corridor" in inputs.coords
+        else [],
+        sectors=[str(s) for s in inputs.coords["sector"].values] if "sector" in inputs.coords
+        else [],
+        carriers=list(CARRIERS),
+    )
+
+
+def capital_recovery_factor(rate: float, lifetime: float) -> float:
+    """Annuity per unit of overnight cost: r / (1 - (1 + r)^-n); 1/n when r = 0."""
+    if rate == 0:
+        return 1.0 / lifetime
+    return rate / (1.0 - (1.0 + rate) ** -lifetime)

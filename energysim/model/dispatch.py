@@ -1,0 +1,201 @@
+"""Dispatch per time slice: generation within availability, CHP and district heat, the power
+balance, storage and the reserve margin.
+
+Dispatch variables are average power in GW over a slice; a slice of weight w hours turns GW
+into GWh. Storage steps are one hour (every slice is one hour of a day or of the year).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+
+from energysim.model.data import HOURS_PER_YEAR, TWH_PER_MTCE, ModelData
+
+PROFILE_OF = {"wind": "wind_cf", "solar": "solar_cf", "hydro": "hydro_cf"}
+
+
+def availability(d: ModelData, tech: str, year: int, s: int) -> float:
+    """Fraction of capacity available in slice s: a yield profile or a flat availability.
+
+    In the base year, wind and solar profiles are scaled to the year's actual full-load hours
+    (`wind_yield_scale`, `solar_yield_scale` in base_year.csv).
+    """
+    profile = PROFILE_OF.get(tech)
+    if profile and profile in d.inputs:
+        scale = d.base(f"{tech}_yield_scale", 1.0) if year == d.years[0] else 1.0
+        return d.slice_value(profile, s) * scale
+    return d.tech("availability", tech, year, default=1.0)
+
+
+def define_dispatch_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
+    m.generation = pyo.Var(m.generators, m.years, m.slices, domain=pyo.NonNegativeReals,
+                           doc="average generation in the slice, GW")
+    m.curtailment = pyo.Var(m.variable_generators, m.years, m.slices, domain=pyo.NonNegativeReals,
+                            doc="curtailed wind and solar, GW")
+    m.unserved = pyo.Var(m.years, m.slices, domain=pyo.NonNegativeReals,
+                         doc="unserved electricity, GW")
+    m.charge = pyo.Var(m.storage, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW")
+    m.discharge = pyo.Var(m.storage, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW")
+    m.state_of_charge = pyo.Var(m.storage, m.years, m.slices, domain=pyo.NonNegativeReals,
+                                doc="GWh at the end of the slice")
+    m.chp_heat = pyo.Var(m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW heat")
+    m.boiler_heat = pyo.Var(m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW heat")
+
+
+def define_generation_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Generation within available capacity; wind and solar either generate or are curtailed.
+
+    generation[t,y,s] + curtailment[t,y,s] = capacity[t,y] * cf[t,s]         (variable t)
+    generation[t,y,s] <= capacity[t,y] * availability[t,s]                   (other t)
+    generation[chp,y,s] >= min_load * availability * capacity[chp,y]   (slices with heat demand)
+    """
+
+    def available_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
+        available = m.capacity[t, y] * availability(d, t, y, s)
+        if t in d.techs_of("variable"):
+            return m.generation[t, y, s] + m.curtailment[t, y, s] == available
+        return m.generation[t, y, s] <= available
+
+    m.generation_available = pyo.Constraint(m.generators, m.years, m.slices, rule=available_rule)
+
+    def chp_must_run_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
+        min_load = d.tech("min_load", t, y, default=0.0)
+        if min_load == 0 or d.slice_value("heat_pu", s) <= 0:
+            return pyo.Constraint.Skip
+        return m.generation[t, y, s] >= min_load * availability(d, t, y, s) * m.capacity[t, y]
+
+    m.chp_must_run = pyo.Constraint(m.chp, m.years, m.slices, rule=chp_must_run_rule)
+
+
+def heat_demand(m: pyo.ConcreteModel, d: ModelData, y: int, s: int) -> pyo.Expression:
+    """District heat demand in slice s, GW: annual final heat (Mtce) shaped by heat_pu."""
+    return (m.final_carrier_total["heat", y] * TWH_PER_MTCE * 1000.0 / HOURS_PER_YEAR
+            * d.slice_value("heat_pu", s))
+
+
+def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """District heat from CHP (bounded by its heat-to-power ratio) and heat-only boilers.
+
+    chp_heat[y,s] <= sum_chp heat_to_power[t] * generation[t,y,s]
+    chp_heat[y,s] + boiler_heat[y,s] = heat_demand[y,s]
+    """
+    has_heat = "heat" in d.carriers and "heat_pu" in d.inputs
+
+    def chp_heat_rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
+        ratio = {t: d.tech("heat_to_power", t, y, default=0.0) for t in d.techs_of("chp")}
+        if not any(ratio.values()):
+            return m.chp_heat[y, s] == 0
+        return m.chp_heat[y, s] <= sum(ratio[t] * m.generation[t, y, s] for t in ratio)
+
+    m.chp_heat_limit = pyo.Constraint(m.years, m.slices, rule=chp_heat_rule)
+
+    def heat_balance_rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
+        demand = heat_demand(m, d, y, s) if has_heat else 0.0
+        return m.chp_heat[y, s] + m.boiler_heat[y, s] == demand
+
+    m.heat_balance = pyo.Constraint(m.years, m.slices, rule=heat_balance_rule)
+    rate = {y: sum(d.tech("heat_rate", b, y, 0.0) for b in d.boilers) for y in d.years}
+    m.boiler_fuel = pyo.Expression(m.years, rule=lambda m, y: energy_twh(
+        m, d, m.boiler_heat, y) * rate[y] / 1000.0, doc="coal for heat-only boilers, Mtce")
+
+
+def electricity_load(m: pyo.ConcreteModel, d: ModelData, y: int, s: int) -> pyo.Expression:
+    """Load in slice s, GW: annual consumption (TWh) shaped by load_pu (mean 1)."""
+    return m.electricity_consumption[y] * 1000.0 / HOURS_PER_YEAR * d.slice_value("load_pu", s)
+
+
+def station_use_share(d: ModelData) -> float:
+    """Share of gross generation neither consumed in the province nor exported (station use
+    and statistical difference), from the base year: 1 - (consumption + exports) / generation."""
+    generated = d.base("total_generation")
+    consumed = d.base("electricity_consumption") + d.base("electricity_exported")
+    if math.isnan(generated) or math.isnan(consumed):
+        return 0.0
+    return max(0.0, 1.0 - consumed / generated)
+
+
+def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Electricity balance of every slice.
+
+    (1 - station_use) * sum_t generation[t,y,s] + sum_st (discharge - charge)[st,y,s]
+        + unserved[y,s] = load[y,s] + sum_c export_flow[c,y,s]
+    """
+    net = 1.0 - station_use_share(d)
+
+    def rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
+        supply = (net * sum(m.generation[t, y, s] for t in m.generators)
+                  + sum(m.discharge[t, y, s] - m.charge[t, y, s] for t in m.storage)
+                  + m.unserved[y, s])
+        exports = sum(m.export_flow[c, y, s] for c in m.corridors)
+        return supply == electricity_load(m, d, y, s) + exports
+
+    m.power_balance = pyo.Constraint(m.years, m.slices, rule=rule)
+
+
+def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Storage power and energy limits and the state-of-charge balance, cyclic within each day.
+
+    charge, discharge <= capacity;  state_of_charge <= capacity * energy_to_power
+    soc[st,y,s] = soc[st,y,prev(s)] + sqrt(eta) * charge[st,y,s] - discharge[st,y,s] / sqrt(eta)
+    """
+    previous = d._profiles.get("slice_previous")
+
+    def charge_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
+        return m.charge[t, y, s] <= m.capacity[t, y]
+
+    def discharge_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
+        return m.discharge[t, y, s] <= m.capacity[t, y]
+
+    def energy_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
+        return m.state_of_charge[t, y, s] <= m.capacity[t, y] * d.tech("energy_to_power", t, y)
+
+    def balance_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
+        eta = math.sqrt(d.tech("round_trip_efficiency", t, y))
+        before = m.state_of_charge[t, y, int(previous[s])]
+        return (m.state_of_charge[t, y, s]
+                == before + eta * m.charge[t, y, s] - m.discharge[t, y, s] / eta)
+
+    m.storage_charge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=charge_rule)
+    m.storage_discharge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=discharge_rule)
+    m.storage_energy_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=energy_rule)
+    m.storage_balance = pyo.Constraint(m.storage, m.years, m.slices, rule=balance_rule)
+
+
+def define_reserve_margin(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Firm capacity covers peak load with a margin.
+
+    sum_t capacity_credit[t] * capacity[t,y] >= (1 + reserve_margin) * peak_load[y]
+    with peak_load[y] = consumption[y] * 1000 / 8760 * peak_load_pu
+    """
+    margin = d.series("system_reserve_margin", d.years[0])
+    if margin != margin or "peak_load_pu" not in d.inputs:
+        return
+    peak_pu = float(d.inputs["peak_load_pu"])
+
+    def rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+        if d.scenario.model.pin_base_year and y == d.years[0]:
+            return pyo.Constraint.Skip  # the base year's fleet is what it was
+        firm = sum(d.tech("capacity_credit", t, y, default=0.0) * m.capacity[t, y]
+                   for t in d.technologies)
+        peak = m.electricity_consumption[y] * 1000.0 / HOURS_PER_YEAR * peak_pu
+        return firm >= (1.0 + d.series("system_reserve_margin", y)) * peak
+
+    m.reserve_margin = pyo.Constraint(m.years, rule=rule)
+
+
+def energy_twh(m: pyo.ConcreteModel, d: ModelData, var: pyo.Var, *index: object) -> pyo.Expression:
+    """Annual energy (TWh) of a per-slice GW variable: sum_s weight[s] * var[..., s] / 1000."""
+    return sum(d.slice_value("slice_weight", s) * var[(*index, s)] for s in d.slices) / 1000.0
+
+
+def fuel_use_mtce(m: pyo.ConcreteModel, d: ModelData, t: str, y: int) -> pyo.Expression:
+    """Fuel burnt by technology t (Mtce): generation (TWh) x heat rate (gce/kWh) / 1000,
+    plus the heat it supplies at its heat fuel rate for CHP."""
+    fuel = energy_twh(m, d, m.generation, t, y) * d.tech("heat_rate", t, y, 0.0) / 1000.0
+    if t in d.techs_of("chp"):
+        share = 1.0 / max(len(d.techs_of("chp")), 1)
+        rate = d.tech("heat_fuel_rate", t, y, 0.0)
+        fuel += share * energy_twh(m, d, m.chp_heat, y) * rate / 1000.0
+    return fuel

@@ -1,0 +1,140 @@
+"""Primary supply: raw coal (Mt, rising cost by tranche, mine capacity) and coalbed methane and
+other unconventional gas (bcm, growth and resource limits), with their balances."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from energysim.model.data import ModelData
+from energysim.model.dispatch import fuel_use_mtce
+
+TRANCHES = (1, 2, 3)
+BASE_YEAR_TOLERANCE = 0.02  # pinned base-year statistics hold within +/- 2 %
+
+
+def has_coal_supply(d: ModelData) -> bool:
+    return "coal_mine_capacity" in d.inputs
+
+
+def has_gas_supply(d: ModelData) -> bool:
+    return "gas_cost" in d.inputs
+
+
+def coal_mtce_per_mt(d: ModelData, y: int) -> float:
+    return d.series("tce_factor_coal", y, default=0.7143)
+
+
+def gas_mtce_per_bcm(d: ModelData, y: int) -> float:
+    return d.series("tce_factor_gas", y, default=1.2143)
+
+
+def fuel_burnt(m: pyo.ConcreteModel, d: ModelData, fuel: str, y: int) -> pyo.Expression:
+    """Fuel (Mtce) burnt by power plants, CHP and heat-only boilers using `fuel`."""
+    total = sum(fuel_use_mtce(m, d, t, y) for t in d.technologies if d.fuel[t] == fuel)
+    if fuel == "coal":
+        total += m.boiler_fuel[y]
+    return total
+
+
+def define_supply_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
+    m.coal_tranche = pyo.Var(TRANCHES, m.years, domain=pyo.NonNegativeReals, doc="Mt raw coal")
+    m.coal_output = pyo.Expression(m.years, rule=lambda m, y: sum(m.coal_tranche[k, y]
+                                                                  for k in TRANCHES), doc="Mt")
+    m.coal_shipped_out = pyo.Var(m.years, domain=pyo.NonNegativeReals,
+                                 doc="raw coal sold out of the province, Mt")
+    for y in d.years:
+        demand = d.series("coal_shipped_out", y, default=0.0)
+        m.coal_shipped_out[y].setub(demand)
+        if d.scenario.model.pin_base_year and y == d.years[0]:
+            m.coal_shipped_out[y].fix(demand)
+    m.gas_output = pyo.Var(m.years, domain=pyo.NonNegativeReals, doc="bcm")
+    m.gas_import = pyo.Var(m.years, domain=pyo.NonNegativeReals, doc="bcm, pipeline gas bought")
+    if not has_coal_supply(d):
+        m.coal_tranche.fix(0.0)
+    if not has_gas_supply(d):
+        m.gas_output.fix(0.0)
+
+
+def define_coal_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Coal output by cost tranche within mine capacity; the raw-coal balance.
+
+    coal_tranche[k,y] <= tranche_share[k,y] * mine_capacity[y]
+    |coal_output[y] - coal_output[y-1]| <= max_change * period_length * mine_capacity[y-1]
+    coal_output[y] = (power + heat + final coal, Mtce) / tce_per_t
+                     + coal_to_coking + coal_to_chemicals + coal_shipped_out[y]     (balance)
+    0 <= coal_shipped_out[y] <= demand of other provinces[y]  (sold at the coal price)
+    """
+    if not has_coal_supply(d):
+        return
+
+    def tranche_rule(m: pyo.ConcreteModel, k: int, y: int) -> pyo.Expression:
+        share = d.series(f"coal_tranche{k}_share", y, default=1.0 if k == 1 else 0.0)
+        return m.coal_tranche[k, y] <= share * d.series("coal_mine_capacity", y)
+
+    m.coal_mine_capacity = pyo.Constraint(TRANCHES, m.years, rule=tranche_rule)
+
+    def change_rule(direction: int) -> object:
+        def rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+            prev = d.previous_year(y)
+            rate = d.series("coal_max_change", y)
+            if prev is None or rate != rate:
+                return pyo.Constraint.Skip
+            step = rate * d.period_length[prev] * d.series("coal_mine_capacity", prev)
+            return direction * (m.coal_output[y] - m.coal_output[prev]) <= step
+
+        return rule
+
+    m.coal_output_ramp_up = pyo.Constraint(m.years, rule=change_rule(+1))
+    m.coal_output_ramp_down = pyo.Constraint(m.years, rule=change_rule(-1))
+
+    def balance_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+        in_province = fuel_burnt(m, d, "coal", y) + m.final_carrier_total["coal", y]
+        exogenous = sum(d.series(use, y, default=0.0) for use in
+                        ("coal_to_coking", "coal_to_chemicals"))
+        return (m.coal_output[y] == in_province / coal_mtce_per_mt(d, y) + exogenous
+                + m.coal_shipped_out[y])
+
+    m.coal_balance = pyo.Constraint(m.years, rule=balance_rule)
+
+    statistic = d.base("raw_coal_output")
+    if d.scenario.model.pin_base_year and statistic == statistic:
+        y0 = d.years[0]
+        m.base_year_coal_output = pyo.Constraint(expr=pyo.inequality(
+            (1 - BASE_YEAR_TOLERANCE) * statistic, m.coal_output[y0],
+            (1 + BASE_YEAR_TOLERANCE) * statistic))
+
+
+def define_gas_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Unconventional gas output within growth and resource limits; the gas balance.
+
+    gas_output[y] <= resource_max[y]
+    gas_output[y] <= gas_output[y-1] * (1 + max_growth)^period_length                 (growth)
+    gas_output[y] + gas_import[y] = (power + final gas, Mtce) / tce_per_bcm + gas_shipped_out
+    """
+    if has_gas_supply(d):
+
+        def resource_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+            limit = d.series("gas_resource_max", y)
+            return pyo.Constraint.Skip if limit != limit else m.gas_output[y] <= limit
+
+        m.gas_resource = pyo.Constraint(m.years, rule=resource_rule)
+
+        def growth_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+            prev = d.previous_year(y)
+            growth = d.series("gas_max_growth", y)
+            if prev is None or growth != growth:
+                return pyo.Constraint.Skip
+            return m.gas_output[y] <= m.gas_output[prev] * (1 + growth) ** d.period_length[prev]
+
+        m.gas_growth = pyo.Constraint(m.years, rule=growth_rule)
+
+        statistic = d.base("unconventional_gas_output")
+        if d.scenario.model.pin_base_year and statistic == statistic:
+            m.gas_output[d.years[0]].fix(statistic)
+
+    def balance_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+        use = fuel_burnt(m, d, "gas", y) + m.final_carrier_total["gas", y]
+        shipped = d.series("gas_shipped_out", y, default=0.0)
+        return m.gas_output[y] + m.gas_import[y] == use / gas_mtce_per_bcm(d, y) + shipped
+
+    m.gas_balance = pyo.Constraint(m.years, rule=balance_rule)

@@ -1,0 +1,33 @@
+"""Write results atomically: a temporary file in the target folder, then `os.replace`.
+
+A reader never sees a half-written file, and an older file survives any failure.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import xarray as xr
+
+ENGINE = "h5netcdf"
+
+
+def write_netcdf(ds: xr.Dataset, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        ds.to_netcdf(temporary, engine=ENGINE, invalid_netcdf=False)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_netcdf(path: str | Path) -> xr.Dataset:
+    with xr.open_dataset(path, engine=ENGINE) as ds:
+        return ds.load()
