@@ -48,23 +48,36 @@ def test_all_problems_reported_at_once() -> None:
     with pytest.raises(InputError) as caught:
         load_scenario(BROKEN / "many_problems.yaml")
     paths = {p.path for p in caught.value.problems}
-    assert {"name", "economics.discount_rat", "targets.export_capacity.2025",
-            "solver.method"} <= paths
+    assert {
+        "name",
+        "economics.discount_rat",
+        "targets.export_capacity.2025",
+        "solver.method",
+    } <= paths
     method = next(p for p in caught.value.problems if p.path == "solver.method")
     assert "did you mean 'simplex'" in method.message
 
 
 def test_bad_set_path_names_the_override() -> None:
-    result = runner.invoke(app, ["validate", "--no-inputs", str(ROOT / "scenarios/base.yaml"),
-                                 "--set", "targets.coal_outptu.2025.max=1100"])
+    result = runner.invoke(
+        app,
+        [
+            "validate",
+            "--no-inputs",
+            str(ROOT / "scenarios/base.yaml"),
+            "--set",
+            "targets.coal_outptu.2025.max=1100",
+        ],
+    )
     assert result.exit_code == 2
     assert "--set:1:1  targets.coal_outptu" in result.output
     assert "did you mean 'coal_output'" in result.output
 
 
 def test_set_override_is_typed_and_validated() -> None:
-    scenario = load_scenario(ROOT / "scenarios/shanxi-14fyp.yaml",
-                             ["targets.coal_output.2025.max=1100"])
+    scenario = load_scenario(
+        ROOT / "scenarios/shanxi-14fyp.yaml", ["targets.coal_output.2025.max=1100"]
+    )
     assert scenario.targets.coal_output[2025].max == 1100.0
     assert scenario.targets.coal_output[2025].min == 950.0  # the file's other bound is kept
     with pytest.raises(InputError) as caught:
@@ -89,8 +102,12 @@ def test_scenario_is_frozen() -> None:
 def test_key_order_does_not_matter(tmp_path: Path) -> None:
     a = tmp_path / "a.yaml"
     b = tmp_path / "b.yaml"
-    a.write_text("name: x\ninputs: .\nyears: [2020, 2030]\ntargets: {co2_cap: {2030: 1, 2020: 2}}\n")
-    b.write_text("targets: {co2_cap: {2020: 2, 2030: 1}}\nyears: [2020, 2030]\ninputs: .\nname: x\n")
+    a.write_text(
+        "name: x\ninputs: .\nyears: [2020, 2030]\ntargets: {co2_cap: {2030: 1, 2020: 2}}\n"
+    )
+    b.write_text(
+        "targets: {co2_cap: {2020: 2, 2030: 1}}\nyears: [2020, 2030]\ninputs: .\nname: x\n"
+    )
     assert load_scenario(a) == load_scenario(b)
 
 

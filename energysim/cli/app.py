@@ -42,8 +42,11 @@ def _command(function: Callable[..., None]) -> Callable[..., None]:
         except Exception as err:  # the message, not a traceback, unless asked for
             if os.environ.get("ENERGYSIM_DEBUG"):
                 raise
-            typer.echo(f"internal error: {type(err).__name__}: {err} "
-                       "(set ENERGYSIM_DEBUG=1 for the traceback)", err=True)
+            typer.echo(
+                f"internal error: {type(err).__name__}: {err} "
+                "(set ENERGYSIM_DEBUG=1 for the traceback)",
+                err=True,
+            )
             raise typer.Exit(EXIT_INTERNAL) from None
 
     app.command(function.__name__.rstrip("_"))(wrapper)

@@ -14,8 +14,9 @@ from energysim.scenario import load_scenario
 
 def validate(
     files: Annotated[list[Path], typer.Argument(help="scenario YAML files")],
-    set_: Annotated[list[str], typer.Option("--set", help="override, e.g. targets.co2_cap.2030=600")]
-    = [],  # noqa: B006 - typer needs a literal default
+    set_: Annotated[
+        list[str], typer.Option("--set", help="override, e.g. targets.co2_cap.2030=600")
+    ] = [],  # noqa: B006 - typer needs a literal default
     inputs: Annotated[bool, typer.Option(help="also load and check the inputs folder")] = True,
 ) -> None:
     """Validate scenario files; every problem is reported with file, line, column and field."""
@@ -24,9 +25,12 @@ def validate(
         try:
             scenario = load_scenario(file, set_)
             if inputs:
-                load_inputs(scenario.inputs, scenario.years, scenario.time.resolution,
-                            scenario.time.days)
-            typer.echo(f"ok  {file}  ({scenario.name}, years {scenario.years[0]}-{scenario.years[-1]})")
+                load_inputs(
+                    scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
+                )
+            typer.echo(
+                f"ok  {file}  ({scenario.name}, years {scenario.years[0]}-{scenario.years[-1]})"
+            )
         except InputError as err:
             problems.extend(err.problems)
     if problems:

@@ -87,14 +87,29 @@ FINAL_PARAMETER_UNITS = {
 }
 SYSTEM_UNITS = {"reserve_margin": "fraction"}
 PROCESS_UNITS = {"coking": "tCO2/t", "cement": "MtCO2/yr"}
-FRACTIONS = {"availability", "capacity_credit", "reserve_margin", "min_load", "capture_rate", "round_trip_efficiency",
-             "min_share", "max_share", "tranche1_share", "tranche2_share", "tranche3_share"}
+FRACTIONS = {
+    "availability",
+    "capacity_credit",
+    "reserve_margin",
+    "min_load",
+    "capture_rate",
+    "round_trip_efficiency",
+    "min_share",
+    "max_share",
+    "tranche1_share",
+    "tranche2_share",
+    "tranche3_share",
+}
 KINDS = ("thermal", "chp", "variable", "hydro", "storage", "boiler")
 CARRIERS = ("coal", "gas", "oil", "electricity", "heat", "hydrogen")
 
 
-def load_inputs(folder: str | Path, years: Sequence[int], resolution: str = "seasonal_hours",
-                days: int | None = None) -> xr.Dataset:
+def load_inputs(
+    folder: str | Path,
+    years: Sequence[int],
+    resolution: str = "seasonal_hours",
+    days: int | None = None,
+) -> xr.Dataset:
     """All inputs of `folder` on `years` and on the time slices of `resolution`."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -108,23 +123,54 @@ def load_inputs(folder: str | Path, years: Sequence[int], resolution: str = "sea
         ds[attr] = ("technology", [t[attr] for t in technologies])
     ds["fossil"] = ("technology", [t["fossil"] == "true" for t in technologies])
 
-    _add_parameters(ds, folder / "technology_parameters.csv", ("technology", "parameter"),
-                    TECHNOLOGY_UNITS, "technology", list(ds.technology.values), problems)
+    _add_parameters(
+        ds,
+        folder / "technology_parameters.csv",
+        ("technology", "parameter"),
+        TECHNOLOGY_UNITS,
+        "technology",
+        list(ds.technology.values),
+        problems,
+    )
     _add_existing_capacity(ds, folder, problems)
     _add_fuels(ds, folder, problems)
-    _add_scalar_series(ds, folder / "coal_supply.csv", COAL_SUPPLY_UNITS, "coal_", problems,
-                       required=False)
-    _add_scalar_series(ds, folder / "gas_supply.csv", GAS_SUPPLY_UNITS, "gas_", problems,
-                       required=False)
-    _add_scalar_series(ds, folder / "exogenous_demand.csv", EXOGENOUS_UNITS, "", problems,
-                       key="use", required=False)
-    _add_parameters(ds, folder / "corridors.csv", ("corridor", "parameter"), CORRIDOR_UNITS,
-                    "corridor", None, problems, prefix="corridor_", required=False)
+    _add_scalar_series(
+        ds, folder / "coal_supply.csv", COAL_SUPPLY_UNITS, "coal_", problems, required=False
+    )
+    _add_scalar_series(
+        ds, folder / "gas_supply.csv", GAS_SUPPLY_UNITS, "gas_", problems, required=False
+    )
+    _add_scalar_series(
+        ds,
+        folder / "exogenous_demand.csv",
+        EXOGENOUS_UNITS,
+        "",
+        problems,
+        key="use",
+        required=False,
+    )
+    _add_parameters(
+        ds,
+        folder / "corridors.csv",
+        ("corridor", "parameter"),
+        CORRIDOR_UNITS,
+        "corridor",
+        None,
+        problems,
+        prefix="corridor_",
+        required=False,
+    )
     _add_final_energy(ds, folder, problems)
-    _add_scalar_series(ds, folder / "process_emissions.csv", PROCESS_UNITS, "process_", problems,
-                       key="process", required=False)
-    _add_scalar_series(ds, folder / "system.csv", SYSTEM_UNITS, "system_", problems,
-                       required=False)
+    _add_scalar_series(
+        ds,
+        folder / "process_emissions.csv",
+        PROCESS_UNITS,
+        "process_",
+        problems,
+        key="process",
+        required=False,
+    )
+    _add_scalar_series(ds, folder / "system.csv", SYSTEM_UNITS, "system_", problems, required=False)
     _add_base_year(ds, folder, problems)
     if problems:
         raise InputError(problems)
@@ -151,19 +197,38 @@ def _technologies(folder: Path, problems: list[Problem]) -> list[dict[str, str]]
         return []
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    allowed = {"kind": KINDS, "fuel": ("coal", "gas", "biomass", "none"), "fossil": ("true", "false")}
+    allowed = {
+        "kind": KINDS,
+        "fuel": ("coal", "gas", "biomass", "none"),
+        "fossil": ("true", "false"),
+    }
     for line, row in enumerate(rows, start=2):
         for column, values in allowed.items():
             if row.get(column) not in values:
-                problems.append(Problem(str(path), line, list(row).index(column) + 1 if column in row
-                                        else 1, f"{row.get('technology')}.{column}",
-                                        f"not allowed (got {row.get(column)!r}; allowed {values})"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        line,
+                        list(row).index(column) + 1 if column in row else 1,
+                        f"{row.get('technology')}.{column}",
+                        f"not allowed (got {row.get(column)!r}; allowed {values})",
+                    )
+                )
     return rows
 
 
-def _add_parameters(ds: xr.Dataset, path: Path, keys: tuple[str, str], units: dict[str, str],
-                    dim: str, members: list[str] | None, problems: list[Problem], *,
-                    prefix: str = "", required: bool = True) -> None:
+def _add_parameters(
+    ds: xr.Dataset,
+    path: Path,
+    keys: tuple[str, str],
+    units: dict[str, str],
+    dim: str,
+    members: list[str] | None,
+    problems: list[Problem],
+    *,
+    prefix: str = "",
+    required: bool = True,
+) -> None:
     """Variables `prefix+parameter` on (dim, year) from a table keyed by (member, parameter)."""
     rows = read_table(path, keys, problems, required=required)
     check_units(rows, units, problems, key=1)
@@ -205,8 +270,11 @@ def _add_existing_capacity(ds: xr.Dataset, folder: Path, problems: list[Problem]
         if row.keys[0] in techs and row.keys[1].isdigit():
             data[techs.index(row.keys[0]), vintages.index(int(row.keys[1]))] += row.value
     ds.coords["vintage"] = ("vintage", vintages, {"units": "year"})
-    ds["existing_capacity"] = (("technology", "vintage"), data,
-                               {"units": "GW", "long_name": "capacity operating at end of base year"})
+    ds["existing_capacity"] = (
+        ("technology", "vintage"),
+        data,
+        {"units": "GW", "long_name": "capacity operating at end of base year"},
+    )
 
 
 def _add_fuels(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> None:
@@ -218,7 +286,9 @@ def _add_fuels(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> None:
         if expected is None:
             problems.append(row.problem("parameter", "unknown fuel parameter"))
         elif row.unit != expected:
-            problems.append(row.problem("unit", f"wrong unit (got {row.unit!r}; expected {expected!r})"))
+            problems.append(
+                row.problem("unit", f"wrong unit (got {row.unit!r}; expected {expected!r})")
+            )
     groups = grouped(rows)
     fuels = list(dict.fromkeys(r.keys[0] for r in rows if r.keys[1] in FUEL_UNITS))
     ds.coords["fuel_type"] = fuels
@@ -231,14 +301,24 @@ def _add_fuels(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> None:
         ds[f"fuel_{parameter}"] = (("fuel_type", "year"), data, {"units": unit})
     for (fuel, parameter), unit in TCE_FACTOR_UNITS.items():
         if (fuel, parameter) in groups:
-            name = f"{parameter}_{fuel}" if fuel != "electricity" else parameter.replace(
-                "tce_factor", "tce_factor_electricity")
+            name = (
+                f"{parameter}_{fuel}"
+                if fuel != "electricity"
+                else parameter.replace("tce_factor", "tce_factor_electricity")
+            )
             ds[name] = ("year", interpolate(groups[(fuel, parameter)], years), {"units": unit})
 
 
-def _add_scalar_series(ds: xr.Dataset, path: Path, units: dict[str, str], prefix: str,
-                       problems: list[Problem], *, key: str = "parameter",
-                       required: bool = True) -> None:
+def _add_scalar_series(
+    ds: xr.Dataset,
+    path: Path,
+    units: dict[str, str],
+    prefix: str,
+    problems: list[Problem],
+    *,
+    key: str = "parameter",
+    required: bool = True,
+) -> None:
     rows = read_table(path, [key], problems, required=required)
     check_units(rows, units, problems, key=0)
     duplicate_problems(rows, problems)
@@ -250,10 +330,13 @@ def _add_scalar_series(ds: xr.Dataset, path: Path, units: dict[str, str], prefix
 
 
 def _add_final_energy(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> None:
-    rows = read_table(folder / "final_energy.csv", ["sector", "carrier"], problems,
-                      required=False)
-    params = read_table(folder / "final_energy_parameters.csv",
-                        ["sector", "carrier", "parameter"], problems, required=False)
+    rows = read_table(folder / "final_energy.csv", ["sector", "carrier"], problems, required=False)
+    params = read_table(
+        folder / "final_energy_parameters.csv",
+        ["sector", "carrier", "parameter"],
+        problems,
+        required=False,
+    )
     if not rows:
         return
     for row in rows:
@@ -274,14 +357,18 @@ def _add_final_energy(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> 
     for row in rows:
         if row.keys[0] in sectors and row.keys[1] in CARRIERS:
             base[sectors.index(row.keys[0]), CARRIERS.index(row.keys[1])] = row.value
-    ds["final_energy_base"] = (("sector", "carrier"), base,
-                               {"units": "Mtce", "long_name": "base-year final energy (calorific)"})
+    ds["final_energy_base"] = (
+        ("sector", "carrier"),
+        base,
+        {"units": "Mtce", "long_name": "base-year final energy (calorific)"},
+    )
     groups = grouped(params)
     years = list(ds.year.values)
     for parameter, unit in FINAL_PARAMETER_UNITS.items():
         per_carrier = parameter in ("efficiency", "cost", "min_share", "max_share")
-        shape = (len(sectors), len(CARRIERS), len(years)) if per_carrier else (len(sectors),
-                                                                                len(years))
+        shape = (
+            (len(sectors), len(CARRIERS), len(years)) if per_carrier else (len(sectors), len(years))
+        )
         data = np.full(shape, np.nan)
         for i, sector in enumerate(sectors):
             if per_carrier:

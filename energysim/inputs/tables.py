@@ -52,7 +52,9 @@ def read_table(
         needed = [*key_columns, "value", "unit", "source"]
         missing = [c for c in needed if c not in header]
         if missing:
-            problems.append(Problem(name, 1, 1, "", f"missing columns {missing} (have {list(header)})"))
+            problems.append(
+                Problem(name, 1, 1, "", f"missing columns {missing} (have {list(header)})")
+            )
             return []
         rows = []
         for line_number, cells in enumerate(reader, start=2):
@@ -96,16 +98,22 @@ def _parse_row(name, line, header, key_columns, row, problems) -> Row | None:
     return Row(name, line, keys, year, value, row["unit"], row["source"], tuple(header))
 
 
-def check_units(rows: Iterable[Row], units: dict[str, str], problems: list[Problem], key: int) -> None:
+def check_units(
+    rows: Iterable[Row], units: dict[str, str], problems: list[Problem], key: int
+) -> None:
     """Each row's unit must be the one the model expects for its parameter (`keys[key]`)."""
     for row in rows:
         parameter = row.keys[key]
         expected = units.get(parameter)
         if expected is None:
             allowed = ", ".join(sorted(units))
-            problems.append(row.problem(row.columns[key], f"unknown parameter (allowed: {allowed})"))
+            problems.append(
+                row.problem(row.columns[key], f"unknown parameter (allowed: {allowed})")
+            )
         elif row.unit != expected:
-            problems.append(row.problem("unit", f"wrong unit (got {row.unit!r}; expected {expected!r})"))
+            problems.append(
+                row.problem("unit", f"wrong unit (got {row.unit!r}; expected {expected!r})")
+            )
 
 
 def interpolate(rows: Sequence[Row], years: Sequence[int]) -> np.ndarray:

@@ -16,11 +16,28 @@ import xarray as xr
 from energysim.errors import InputError, Problem
 
 PROFILES = ("load_pu", "wind_cf", "solar_cf", "heat_pu", "hydro_cf")
-SEASON_OF_MONTH = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
-                   6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
+SEASON_OF_MONTH = {
+    12: "winter",
+    1: "winter",
+    2: "winter",
+    3: "spring",
+    4: "spring",
+    5: "spring",
+    6: "summer",
+    7: "summer",
+    8: "summer",
+    9: "autumn",
+    10: "autumn",
+    11: "autumn",
+}
 SEASONS = ("winter", "spring", "summer", "autumn")
-UNITS = {"load_pu": "per unit of mean load", "wind_cf": "fraction", "solar_cf": "fraction",
-         "heat_pu": "per unit of mean heat demand", "hydro_cf": "fraction"}
+UNITS = {
+    "load_pu": "per unit of mean load",
+    "wind_cf": "fraction",
+    "solar_cf": "fraction",
+    "heat_pu": "per unit of mean heat demand",
+    "hydro_cf": "fraction",
+}
 
 
 def read_hourly(path: Path) -> dict[str, np.ndarray]:
@@ -35,7 +52,9 @@ def read_hourly(path: Path) -> dict[str, np.ndarray]:
     if missing:
         raise InputError([Problem(str(path), 1, 1, "", f"missing columns {missing}")])
     if len(rows) != 8760:
-        raise InputError([Problem(str(path), 1, 1, "", f"needs 8760 hourly rows (got {len(rows)})")])
+        raise InputError(
+            [Problem(str(path), 1, 1, "", f"needs 8760 hourly rows (got {len(rows)})")]
+        )
     try:
         table = np.array(rows, dtype=float)
     except ValueError as err:
@@ -44,19 +63,28 @@ def read_hourly(path: Path) -> dict[str, np.ndarray]:
     problems = []
     for name in PROFILES:
         values = columns[name]
-        bad = np.flatnonzero(~np.isfinite(values) | (values < 0)
-                             | ((values > 1) if name.endswith("_cf") else False))
+        bad = np.flatnonzero(
+            ~np.isfinite(values) | (values < 0) | ((values > 1) if name.endswith("_cf") else False)
+        )
         if bad.size:
             line = int(bad[0]) + 2
-            problems.append(Problem(str(path), line, header.index(name) + 1, name,
-                                    f"value outside the allowed range (got {values[bad[0]]:g})"))
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    header.index(name) + 1,
+                    name,
+                    f"value outside the allowed range (got {values[bad[0]]:g})",
+                )
+            )
     if problems:
         raise InputError(problems)
     return columns
 
 
-def time_slices(folder: Path, resolution: str = "seasonal_hours", days: int | None = None
-                ) -> xr.Dataset:
+def time_slices(
+    folder: Path, resolution: str = "seasonal_hours", days: int | None = None
+) -> xr.Dataset:
     """Slices of `resolution` from hourly_profiles.csv, or the explicit time_slices.csv of a
     small custom inputs folder (columns slice, weight and the profiles; weights sum to 8,760)."""
     if (folder / "time_slices.csv").is_file():
@@ -74,24 +102,41 @@ def time_slices(folder: Path, resolution: str = "seasonal_hours", days: int | No
         season_of_hour = np.array([SEASONS.index(SEASON_OF_MONTH[int(m)]) for m in hourly["month"]])
         group = season_of_hour * 24 + hourly["hour_of_day"].astype(int)
         weight = np.bincount(group, minlength=96).astype(float)
-        values = {name: np.bincount(group, hourly[name], minlength=96) / weight
-                  for name in PROFILES}
+        values = {
+            name: np.bincount(group, hourly[name], minlength=96) / weight for name in PROFILES
+        }
         index = np.arange(96)
         season = np.repeat(SEASONS, 24)
         hour = np.tile(np.arange(24), 4)
         previous = (index // 24) * 24 + (index - 1) % 24  # cyclic within each season's day
     else:
-        raise InputError([Problem(str(path), 1, 1, "time.resolution",
-                                  f"resolution {resolution!r} is not available yet")])
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "time.resolution",
+                    f"resolution {resolution!r} is not available yet",
+                )
+            ]
+        )
     ds = xr.Dataset(coords={"slice": ("slice", index)})
-    ds["slice_weight"] = ("slice", weight, {"units": "h", "long_name": "hours each slice stands for"})
+    ds["slice_weight"] = (
+        "slice",
+        weight,
+        {"units": "h", "long_name": "hours each slice stands for"},
+    )
     ds["slice_season"] = ("slice", season)
     ds["slice_hour"] = ("slice", hour, {"units": "hour of day"})
     ds["slice_previous"] = ("slice", previous, {"long_name": "slice one hour earlier (storage)"})
     for name in PROFILES:
         ds[name] = ("slice", values[name], {"units": UNITS[name]})
-    ds["peak_load_pu"] = ((), float(hourly["load_pu"].max()),
-                          {"units": "per unit of mean load", "long_name": "hourly peak load"})
+    ds["peak_load_pu"] = (
+        (),
+        float(hourly["load_pu"].max()),
+        {"units": "per unit of mean load", "long_name": "hourly peak load"},
+    )
     return ds
 
 
@@ -100,14 +145,26 @@ def _explicit_slices(path: Path) -> xr.Dataset:
         rows = list(csv.DictReader(handle))
     weight = np.array([float(r["weight"]) for r in rows])
     if abs(weight.sum() - 8760.0) > 1e-6:
-        raise InputError([Problem(str(path), 1, 1, "weight",
-                                  f"slice weights must sum to 8760 h (got {weight.sum():g})")])
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "weight",
+                    f"slice weights must sum to 8760 h (got {weight.sum():g})",
+                )
+            ]
+        )
     index = np.arange(len(rows))
     ds = xr.Dataset(coords={"slice": ("slice", index)})
     ds["slice_weight"] = ("slice", weight, {"units": "h"})
     ds["slice_previous"] = ("slice", np.roll(index, 1))
     for name in PROFILES:
-        ds[name] = ("slice", np.array([float(r.get(name) or 0.0) for r in rows]),
-                    {"units": UNITS[name]})
+        ds[name] = (
+            "slice",
+            np.array([float(r.get(name) or 0.0) for r in rows]),
+            {"units": UNITS[name]},
+        )
     ds["peak_load_pu"] = ((), float(ds["load_pu"].max()), {"units": "per unit of mean load"})
     return ds

@@ -46,8 +46,9 @@ def _define_sets(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.years = pyo.Set(initialize=d.years, ordered=True)
     m.slices = pyo.Set(initialize=d.slices, ordered=True)
     m.technologies = pyo.Set(initialize=d.technologies, ordered=True)
-    m.generators = pyo.Set(initialize=[t for t in d.technologies if d.kind[t] != "storage"],
-                           ordered=True)
+    m.generators = pyo.Set(
+        initialize=[t for t in d.technologies if d.kind[t] != "storage"], ordered=True
+    )
     m.variable_generators = pyo.Set(initialize=d.techs_of("variable"), ordered=True)
     m.chp = pyo.Set(initialize=d.techs_of("chp"), ordered=True)
     m.storage = pyo.Set(initialize=d.techs_of("storage"), ordered=True)

@@ -1,4 +1,4 @@
-"""Power capacity: the existing fleet retiring by age, new builds, build-rate and potential limits."""
+"""Power capacity: the existing fleet retiring by age, new builds, build and potential limits."""
 
 from __future__ import annotations
 
@@ -17,8 +17,13 @@ def existing_alive(d: ModelData, tech: str, year: int) -> float:
         return 0.0
     lifetime = d.tech("lifetime", tech, d.years[0], default=1e9)
     fleet = d.inputs["existing_capacity"].sel(technology=tech)
-    return float(sum(float(c) for v, c in zip(fleet.vintage.values, fleet.values, strict=True)
-                     if int(v) + lifetime > year))
+    return float(
+        sum(
+            float(c)
+            for v, c in zip(fleet.vintage.values, fleet.values, strict=True)
+            if int(v) + lifetime > year
+        )
+    )
 
 
 def alive_builds(d: ModelData, tech: str, year: int) -> list[int]:
@@ -27,10 +32,12 @@ def alive_builds(d: ModelData, tech: str, year: int) -> list[int]:
 
 
 def define_capacity_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
-    m.new_capacity = pyo.Var(m.technologies, m.years, domain=pyo.NonNegativeReals,
-                             doc="capacity built in the period, GW")
-    m.capacity = pyo.Var(m.technologies, m.years, domain=pyo.NonNegativeReals,
-                         doc="operational capacity, GW")
+    m.new_capacity = pyo.Var(
+        m.technologies, m.years, domain=pyo.NonNegativeReals, doc="capacity built in the period, GW"
+    )
+    m.capacity = pyo.Var(
+        m.technologies, m.years, domain=pyo.NonNegativeReals, doc="operational capacity, GW"
+    )
     for t in d.technologies:
         for y in d.years:
             first = d.tech("first_year", t, y, default=d.years[0])

@@ -81,8 +81,15 @@ class ModelData:
         self._cache: dict = {}
         self._profiles = {
             name: np.asarray(self.inputs[name].values, dtype=float)
-            for name in ("slice_weight", "load_pu", "wind_cf", "solar_cf", "heat_pu", "hydro_cf",
-                         "slice_previous")
+            for name in (
+                "slice_weight",
+                "load_pu",
+                "wind_cf",
+                "solar_cf",
+                "heat_pu",
+                "hydro_cf",
+                "slice_previous",
+            )
             if name in self.inputs
         }
 
@@ -105,17 +112,29 @@ def prepare(scenario: Scenario, inputs: xr.Dataset) -> ModelData:
         period_length=period_length,
         discount_factor=discount_factor,
         slices=[int(s) for s in inputs.slice.values],
-        technologies=[str(t) for t, k in zip(inputs.technology.values, inputs.kind.values,
-                                             strict=True) if k != "boiler"],
-        boilers=[str(t) for t, k in zip(inputs.technology.values, inputs.kind.values,
-                                        strict=True) if k == "boiler"],
-        kind={str(t): str(k) for t, k in zip(inputs.technology.values, inputs.kind.values,
-                                             strict=True)},
-        fuel={str(t): str(f) for t, f in zip(inputs.technology.values, inputs.fuel.values,
-                                             strict=True)},
-        corridors=[str(c) for c in inputs.coords["corridor"].values] if "corridor" in inputs.coords
+        technologies=[
+            str(t)
+            for t, k in zip(inputs.technology.values, inputs.kind.values, strict=True)
+            if k != "boiler"
+        ],
+        boilers=[
+            str(t)
+            for t, k in zip(inputs.technology.values, inputs.kind.values, strict=True)
+            if k == "boiler"
+        ],
+        kind={
+            str(t): str(k)
+            for t, k in zip(inputs.technology.values, inputs.kind.values, strict=True)
+        },
+        fuel={
+            str(t): str(f)
+            for t, f in zip(inputs.technology.values, inputs.fuel.values, strict=True)
+        },
+        corridors=[str(c) for c in inputs.coords["corridor"].values]
+        if "corridor" in inputs.coords
         else [],
-        sectors=[str(s) for s in inputs.coords["sector"].values] if "sector" in inputs.coords
+        sectors=[str(s) for s in inputs.coords["sector"].values]
+        if "sector" in inputs.coords
         else [],
         carriers=list(CARRIERS),
     )

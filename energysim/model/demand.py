@@ -22,9 +22,12 @@ def efficiency(d: ModelData, sector: str, carrier: str, y: int) -> float:
 def useful_demand(d: ModelData, sector: str, y: int) -> float:
     """Useful energy (Mtce) = base-year final use x base efficiency x demand index."""
     y0 = d.years[0]
-    base = sum(float(d.inputs["final_energy_base"].sel(sector=sector, carrier=c))
-               * efficiency(d, sector, c, y0) for c in d.carriers
-               if efficiency(d, sector, c, y0) == efficiency(d, sector, c, y0))
+    base = sum(
+        float(d.inputs["final_energy_base"].sel(sector=sector, carrier=c))
+        * efficiency(d, sector, c, y0)
+        for c in d.carriers
+        if efficiency(d, sector, c, y0) == efficiency(d, sector, c, y0)
+    )
     return base * d.series("final_demand_index", y, default=1.0, sector=sector)
 
 
@@ -42,11 +45,19 @@ def electricity_loss_share(d: ModelData) -> float:
 
 
 def define_demand_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
-    m.final_use = pyo.Var(m.sectors, m.carriers, m.years, domain=pyo.NonNegativeReals,
-                          doc="final energy by sector and carrier, Mtce (calorific)")
+    m.final_use = pyo.Var(
+        m.sectors,
+        m.carriers,
+        m.years,
+        domain=pyo.NonNegativeReals,
+        doc="final energy by sector and carrier, Mtce (calorific)",
+    )
     m.final_carrier_total = pyo.Expression(
-        m.carriers, m.years, rule=lambda m, c, y: sum(m.final_use[s, c, y] for s in m.sectors),
-        doc="Mtce")
+        m.carriers,
+        m.years,
+        rule=lambda m, c, y: sum(m.final_use[s, c, y] for s in m.sectors),
+        doc="Mtce",
+    )
     for s in d.sectors:
         for c in d.carriers:
             for y in d.years:
@@ -63,12 +74,16 @@ def define_demand_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
         factor = {y: d.series("tce_factor_electricity_calorific", y) for y in d.years}
         loss = electricity_loss_share(d)
         m.electricity_consumption = pyo.Expression(
-            m.years, rule=lambda m, y: m.final_carrier_total[ELECTRICITY, y] / factor[y]
-            / (1.0 - loss), doc="TWh, final electricity plus own use and losses")
+            m.years,
+            rule=lambda m, y: m.final_carrier_total[ELECTRICITY, y] / factor[y] / (1.0 - loss),
+            doc="TWh, final electricity plus own use and losses",
+        )
     else:
         m.electricity_consumption = pyo.Expression(
-            m.years, rule=lambda m, y: d.series("electricity_consumption", y, default=0.0),
-            doc="TWh, exogenous")
+            m.years,
+            rule=lambda m, y: d.series("electricity_consumption", y, default=0.0),
+            doc="TWh, exogenous",
+        )
 
 
 def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -82,8 +97,11 @@ def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         return
 
     def useful_rule(m: pyo.ConcreteModel, s: str, y: int) -> pyo.Expression:
-        served = sum(m.final_use[s, c, y] * efficiency(d, s, c, y) for c in d.carriers
-                     if efficiency(d, s, c, y) == efficiency(d, s, c, y))
+        served = sum(
+            m.final_use[s, c, y] * efficiency(d, s, c, y)
+            for c in d.carriers
+            if efficiency(d, s, c, y) == efficiency(d, s, c, y)
+        )
         if isinstance(served, int | float):
             return pyo.Constraint.Skip
         return served == useful_demand(d, s, y)

@@ -30,16 +30,28 @@ def availability(d: ModelData, tech: str, year: int, s: int) -> float:
 
 
 def define_dispatch_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
-    m.generation = pyo.Var(m.generators, m.years, m.slices, domain=pyo.NonNegativeReals,
-                           doc="average generation in the slice, GW")
-    m.curtailment = pyo.Var(m.variable_generators, m.years, m.slices, domain=pyo.NonNegativeReals,
-                            doc="curtailed wind and solar, GW")
-    m.unserved = pyo.Var(m.years, m.slices, domain=pyo.NonNegativeReals,
-                         doc="unserved electricity, GW")
+    m.generation = pyo.Var(
+        m.generators,
+        m.years,
+        m.slices,
+        domain=pyo.NonNegativeReals,
+        doc="average generation in the slice, GW",
+    )
+    m.curtailment = pyo.Var(
+        m.variable_generators,
+        m.years,
+        m.slices,
+        domain=pyo.NonNegativeReals,
+        doc="curtailed wind and solar, GW",
+    )
+    m.unserved = pyo.Var(
+        m.years, m.slices, domain=pyo.NonNegativeReals, doc="unserved electricity, GW"
+    )
     m.charge = pyo.Var(m.storage, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW")
     m.discharge = pyo.Var(m.storage, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW")
-    m.state_of_charge = pyo.Var(m.storage, m.years, m.slices, domain=pyo.NonNegativeReals,
-                                doc="GWh at the end of the slice")
+    m.state_of_charge = pyo.Var(
+        m.storage, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GWh at the end of the slice"
+    )
     m.chp_heat = pyo.Var(m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW heat")
     m.boiler_heat = pyo.Var(m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW heat")
 
@@ -71,8 +83,13 @@ def define_generation_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def heat_demand(m: pyo.ConcreteModel, d: ModelData, y: int, s: int) -> pyo.Expression:
     """District heat demand in slice s, GW: annual final heat (Mtce) shaped by heat_pu."""
-    return (m.final_carrier_total["heat", y] * TWH_PER_MTCE * 1000.0 / HOURS_PER_YEAR
-            * d.slice_value("heat_pu", s))
+    return (
+        m.final_carrier_total["heat", y]
+        * TWH_PER_MTCE
+        * 1000.0
+        / HOURS_PER_YEAR
+        * d.slice_value("heat_pu", s)
+    )
 
 
 def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -97,8 +114,11 @@ def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     m.heat_balance = pyo.Constraint(m.years, m.slices, rule=heat_balance_rule)
     rate = {y: sum(d.tech("heat_rate", b, y, 0.0) for b in d.boilers) for y in d.years}
-    m.boiler_fuel = pyo.Expression(m.years, rule=lambda m, y: energy_twh(
-        m, d, m.boiler_heat, y) * rate[y] / 1000.0, doc="coal for heat-only boilers, Mtce")
+    m.boiler_fuel = pyo.Expression(
+        m.years,
+        rule=lambda m, y: energy_twh(m, d, m.boiler_heat, y) * rate[y] / 1000.0,
+        doc="coal for heat-only boilers, Mtce",
+    )
 
 
 def electricity_load(m: pyo.ConcreteModel, d: ModelData, y: int, s: int) -> pyo.Expression:
@@ -125,9 +145,11 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     net = 1.0 - station_use_share(d)
 
     def rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
-        supply = (net * sum(m.generation[t, y, s] for t in m.generators)
-                  + sum(m.discharge[t, y, s] - m.charge[t, y, s] for t in m.storage)
-                  + m.unserved[y, s])
+        supply = (
+            net * sum(m.generation[t, y, s] for t in m.generators)
+            + sum(m.discharge[t, y, s] - m.charge[t, y, s] for t in m.storage)
+            + m.unserved[y, s]
+        )
         exports = sum(m.export_flow[c, y, s] for c in m.corridors)
         return supply == electricity_load(m, d, y, s) + exports
 
@@ -154,8 +176,10 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     def balance_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
         eta = math.sqrt(d.tech("round_trip_efficiency", t, y))
         before = m.state_of_charge[t, y, int(previous[s])]
-        return (m.state_of_charge[t, y, s]
-                == before + eta * m.charge[t, y, s] - m.discharge[t, y, s] / eta)
+        return (
+            m.state_of_charge[t, y, s]
+            == before + eta * m.charge[t, y, s] - m.discharge[t, y, s] / eta
+        )
 
     m.storage_charge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=charge_rule)
     m.storage_discharge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=discharge_rule)
@@ -177,8 +201,9 @@ def define_reserve_margin(m: pyo.ConcreteModel, d: ModelData) -> None:
     def rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
         if d.scenario.model.pin_base_year and y == d.years[0]:
             return pyo.Constraint.Skip  # the base year's fleet is what it was
-        firm = sum(d.tech("capacity_credit", t, y, default=0.0) * m.capacity[t, y]
-                   for t in d.technologies)
+        firm = sum(
+            d.tech("capacity_credit", t, y, default=0.0) * m.capacity[t, y] for t in d.technologies
+        )
         peak = m.electricity_consumption[y] * 1000.0 / HOURS_PER_YEAR * peak_pu
         return firm >= (1.0 + d.series("system_reserve_margin", y)) * peak
 

@@ -29,24 +29,38 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
 
     def power_rule(m: pyo.ConcreteModel, f: str, y: int) -> pyo.Expression:
-        total = sum(fuel_use_mtce(m, d, t, y) * (1 - d.tech("capture_rate", t, y, 0.0))
-                    for t in d.technologies if d.fuel[t] == f)
+        total = sum(
+            fuel_use_mtce(m, d, t, y) * (1 - d.tech("capture_rate", t, y, 0.0))
+            for t in d.technologies
+            if d.fuel[t] == f
+        )
         if f == "coal":
             total += m.boiler_fuel[y]
         return total * emission_factor(d, f, y)
 
     m.co2_power = pyo.Expression(COMBUSTION_FUELS, m.years, rule=power_rule, doc="Mt CO2")
     m.co2_final = pyo.Expression(
-        m.sectors, COMBUSTION_FUELS, m.years,
-        rule=lambda m, s, f, y: (m.final_use[s, f, y] * emission_factor(d, f, y)
-                                 if f in d.carriers else 0.0), doc="Mt CO2")
-    m.co2_process = pyo.Expression(m.years, rule=lambda m, y: process_emissions(d, y),
-                                   doc="Mt CO2")
+        m.sectors,
+        COMBUSTION_FUELS,
+        m.years,
+        rule=lambda m, s, f, y: (
+            m.final_use[s, f, y] * emission_factor(d, f, y) if f in d.carriers else 0.0
+        ),
+        doc="Mt CO2",
+    )
+    m.co2_process = pyo.Expression(m.years, rule=lambda m, y: process_emissions(d, y), doc="Mt CO2")
     m.co2 = pyo.Var(m.years, domain=pyo.Reals, doc="territorial CO2, Mt")
-    m.co2_definition = pyo.Constraint(m.years, rule=lambda m, y: m.co2[y] == (
-        sum(m.co2_power[f, y] for f in COMBUSTION_FUELS)
-        + sum(m.co2_final[s, f, y] for s in m.sectors for f in COMBUSTION_FUELS)
-        + m.co2_process[y]))
+    m.co2_definition = pyo.Constraint(
+        m.years,
+        rule=lambda m, y: (
+            m.co2[y]
+            == (
+                sum(m.co2_power[f, y] for f in COMBUSTION_FUELS)
+                + sum(m.co2_final[s, f, y] for s in m.sectors for f in COMBUSTION_FUELS)
+                + m.co2_process[y]
+            )
+        ),
+    )
 
 
 def process_emissions(d: ModelData, y: int) -> float:

@@ -10,9 +10,20 @@ from energysim.model.data import COST_SCALE, ModelData, capital_recovery_factor
 from energysim.model.dispatch import energy_twh
 from energysim.model.supply import TRANCHES, fuel_burnt, has_coal_supply
 
-COMPONENTS = ("investment", "fixed_om", "variable_om", "coal_mining", "gas_production",
-              "fuel_purchase", "end_use", "corridor_investment", "unserved", "carbon_price",
-              "export_revenue", "coal_sales")
+COMPONENTS = (
+    "investment",
+    "fixed_om",
+    "variable_om",
+    "coal_mining",
+    "gas_production",
+    "fuel_purchase",
+    "end_use",
+    "corridor_investment",
+    "unserved",
+    "carbon_price",
+    "export_revenue",
+    "coal_sales",
+)
 
 
 def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -47,26 +58,38 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     def component(m: pyo.ConcreteModel, k: str, y: int) -> pyo.Expression:
         if k == "investment":
-            return sum(m.new_capacity[t, b] * d.tech("capex", t, b, 0.0)
-                       * capital_recovery_factor(rate, d.tech("lifetime", t, b, 1.0))
-                       for t in m.technologies for b in alive_builds(d, t, y))
+            return sum(
+                m.new_capacity[t, b]
+                * d.tech("capex", t, b, 0.0)
+                * capital_recovery_factor(rate, d.tech("lifetime", t, b, 1.0))
+                for t in m.technologies
+                for b in alive_builds(d, t, y)
+            )
         if k == "fixed_om":
             return sum(m.capacity[t, y] * d.tech("fom", t, y, 0.0) for t in m.technologies)
         if k == "variable_om":
             boiler_vom = sum(d.tech("vom", b, y, 0.0) for b in d.boilers)
-            return (sum(energy_twh(m, d, m.generation, t, y) * d.tech("vom", t, y, 0.0)
-                        for t in m.generators)
-                    + sum(energy_twh(m, d, m.discharge, t, y) * d.tech("vom", t, y, 0.0)
-                          for t in m.storage)
-                    + energy_twh(m, d, m.boiler_heat, y) * boiler_vom)
+            return (
+                sum(
+                    energy_twh(m, d, m.generation, t, y) * d.tech("vom", t, y, 0.0)
+                    for t in m.generators
+                )
+                + sum(
+                    energy_twh(m, d, m.discharge, t, y) * d.tech("vom", t, y, 0.0)
+                    for t in m.storage
+                )
+                + energy_twh(m, d, m.boiler_heat, y) * boiler_vom
+            )
         if k == "coal_mining":
-            return sum(m.coal_tranche[i, y] * d.series(f"coal_tranche{i}_cost", y, 0.0)
-                       for i in TRANCHES)
+            return sum(
+                m.coal_tranche[i, y] * d.series(f"coal_tranche{i}_cost", y, 0.0) for i in TRANCHES
+            )
         if k == "gas_production":
             return m.gas_output[y] * d.series("gas_cost", y, default=0.0)
         if k == "fuel_purchase":
-            bought = (m.gas_import[y] * d.series("tce_factor_gas", y, 1.2143) * fuel_price("gas", y)
-                      + fuel_burnt(m, d, "biomass", y) * fuel_price("biomass", y))
+            bought = m.gas_import[y] * d.series("tce_factor_gas", y, 1.2143) * fuel_price(
+                "gas", y
+            ) + fuel_burnt(m, d, "biomass", y) * fuel_price("biomass", y)
             if "oil" in d.carriers:
                 bought += m.final_carrier_total["oil", y] * fuel_price("oil", y)
             if not has_coal_supply(d):
@@ -76,30 +99,44 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
                 bought += coal * fuel_price("coal", y)
             return bought
         if k == "end_use":
-            return sum(m.final_use[s, c, y] * d.series("final_cost", y, 0.0, sector=s, carrier=c)
-                       for s in m.sectors for c in m.carriers)
+            return sum(
+                m.final_use[s, c, y] * d.series("final_cost", y, 0.0, sector=s, carrier=c)
+                for s in m.sectors
+                for c in m.carriers
+            )
         if k == "corridor_investment":
-            return sum(m.corridor_expansion[c, b] * d.series("corridor_expansion_cost", b, 0.0,
-                                                              corridor=c)
-                       * capital_recovery_factor(rate, d.series("corridor_lifetime", b, 40.0,
-                                                                corridor=c))
-                       for c in m.corridors for b in d.years if b <= y)
+            return sum(
+                m.corridor_expansion[c, b]
+                * d.series("corridor_expansion_cost", b, 0.0, corridor=c)
+                * capital_recovery_factor(rate, d.series("corridor_lifetime", b, 40.0, corridor=c))
+                for c in m.corridors
+                for b in d.years
+                if b <= y
+            )
         if k == "unserved":
             return energy_twh(m, d, m.unserved, y) * d.scenario.model.value_of_lost_load
         if k == "carbon_price":
             return m.co2[y] * carbon_price(y)
         if k == "export_revenue":
-            return -sum(energy_twh(m, d, m.export_flow, c, y)
-                        * d.series("corridor_export_price", y, 0.0, corridor=c)
-                        for c in m.corridors)
+            return -sum(
+                energy_twh(m, d, m.export_flow, c, y)
+                * d.series("corridor_export_price", y, 0.0, corridor=c)
+                for c in m.corridors
+            )
         if k == "coal_sales":
-            return -m.coal_shipped_out[y] * d.series("tce_factor_coal", y, 0.7143) * fuel_price(
-                "coal", y)
+            return (
+                -m.coal_shipped_out[y]
+                * d.series("tce_factor_coal", y, 0.7143)
+                * fuel_price("coal", y)
+            )
         raise ValueError(k)
 
     m.cost_components = pyo.Set(initialize=COMPONENTS, ordered=True)
-    m.annual_cost = pyo.Expression(m.cost_components, m.years, rule=component,
-                                   doc="million CNY per year, undiscounted")
-    m.total_cost = pyo.Objective(expr=COST_SCALE * sum(
-        d.discount_factor[y] * sum(m.annual_cost[k, y] for k in COMPONENTS) for y in d.years),
-        sense=pyo.minimize)
+    m.annual_cost = pyo.Expression(
+        m.cost_components, m.years, rule=component, doc="million CNY per year, undiscounted"
+    )
+    m.total_cost = pyo.Objective(
+        expr=COST_SCALE
+        * sum(d.discount_factor[y] * sum(m.annual_cost[k, y] for k in COMPONENTS) for y in d.years),
+        sense=pyo.minimize,
+    )

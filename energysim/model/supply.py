@@ -38,10 +38,12 @@ def fuel_burnt(m: pyo.ConcreteModel, d: ModelData, fuel: str, y: int) -> pyo.Exp
 
 def define_supply_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.coal_tranche = pyo.Var(TRANCHES, m.years, domain=pyo.NonNegativeReals, doc="Mt raw coal")
-    m.coal_output = pyo.Expression(m.years, rule=lambda m, y: sum(m.coal_tranche[k, y]
-                                                                  for k in TRANCHES), doc="Mt")
-    m.coal_shipped_out = pyo.Var(m.years, domain=pyo.NonNegativeReals,
-                                 doc="raw coal sold out of the province, Mt")
+    m.coal_output = pyo.Expression(
+        m.years, rule=lambda m, y: sum(m.coal_tranche[k, y] for k in TRANCHES), doc="Mt"
+    )
+    m.coal_shipped_out = pyo.Var(
+        m.years, domain=pyo.NonNegativeReals, doc="raw coal sold out of the province, Mt"
+    )
     for y in d.years:
         demand = d.series("coal_shipped_out", y, default=0.0)
         m.coal_shipped_out[y].setub(demand)
@@ -89,19 +91,26 @@ def define_coal_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     def balance_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
         in_province = fuel_burnt(m, d, "coal", y) + m.final_carrier_total["coal", y]
-        exogenous = sum(d.series(use, y, default=0.0) for use in
-                        ("coal_to_coking", "coal_to_chemicals"))
-        return (m.coal_output[y] == in_province / coal_mtce_per_mt(d, y) + exogenous
-                + m.coal_shipped_out[y])
+        exogenous = sum(
+            d.series(use, y, default=0.0) for use in ("coal_to_coking", "coal_to_chemicals")
+        )
+        return (
+            m.coal_output[y]
+            == in_province / coal_mtce_per_mt(d, y) + exogenous + m.coal_shipped_out[y]
+        )
 
     m.coal_balance = pyo.Constraint(m.years, rule=balance_rule)
 
     statistic = d.base("raw_coal_output")
     if d.scenario.model.pin_base_year and statistic == statistic:
         y0 = d.years[0]
-        m.base_year_coal_output = pyo.Constraint(expr=pyo.inequality(
-            (1 - BASE_YEAR_TOLERANCE) * statistic, m.coal_output[y0],
-            (1 + BASE_YEAR_TOLERANCE) * statistic))
+        m.base_year_coal_output = pyo.Constraint(
+            expr=pyo.inequality(
+                (1 - BASE_YEAR_TOLERANCE) * statistic,
+                m.coal_output[y0],
+                (1 + BASE_YEAR_TOLERANCE) * statistic,
+            )
+        )
 
 
 def define_gas_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:

@@ -13,23 +13,36 @@ def corridor_existing(d: ModelData, c: str, y: int) -> float:
 
 
 def define_trade_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
-    m.corridor_expansion = pyo.Var(m.corridors, m.years, domain=pyo.NonNegativeReals,
-                                   doc="corridor capacity added in the period, GW")
-    m.export_flow = pyo.Var(m.corridors, m.years, m.slices, domain=pyo.NonNegativeReals,
-                            doc="electricity exported in the slice, GW")
+    m.corridor_expansion = pyo.Var(
+        m.corridors,
+        m.years,
+        domain=pyo.NonNegativeReals,
+        doc="corridor capacity added in the period, GW",
+    )
+    m.export_flow = pyo.Var(
+        m.corridors,
+        m.years,
+        m.slices,
+        domain=pyo.NonNegativeReals,
+        doc="electricity exported in the slice, GW",
+    )
     for c in d.corridors:
         if d.scenario.model.pin_base_year:
             m.corridor_expansion[c, d.years[0]].fix(0.0)
 
     def capacity_rule(m: pyo.ConcreteModel, c: str, y: int) -> pyo.Expression:
-        return corridor_existing(d, c, y) + sum(m.corridor_expansion[c, b] for b in d.years
-                                                if b <= y)
+        return corridor_existing(d, c, y) + sum(
+            m.corridor_expansion[c, b] for b in d.years if b <= y
+        )
 
-    m.corridor_capacity = pyo.Expression(m.corridors, m.years, rule=capacity_rule,
-                                         doc="corridor capacity, GW")
+    m.corridor_capacity = pyo.Expression(
+        m.corridors, m.years, rule=capacity_rule, doc="corridor capacity, GW"
+    )
     m.electricity_exported = pyo.Expression(
-        m.years, rule=lambda m, y: sum(energy_twh(m, d, m.export_flow, c, y) for c in m.corridors),
-        doc="TWh")
+        m.years,
+        rule=lambda m, y: sum(energy_twh(m, d, m.export_flow, c, y) for c in m.corridors),
+        doc="TWh",
+    )
 
 
 def define_trade_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -78,5 +91,4 @@ def define_trade_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     exported = d.base("electricity_exported")
     if d.scenario.model.pin_base_year and exported == exported and d.corridors:
-        m.base_year_exports = pyo.Constraint(
-            expr=m.electricity_exported[d.years[0]] == exported)
+        m.base_year_exports = pyo.Constraint(expr=m.electricity_exported[d.years[0]] == exported)

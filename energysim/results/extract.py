@@ -20,10 +20,16 @@ from energysim.model.supply import coal_mtce_per_mt, fuel_burnt, gas_mtce_per_bc
 from energysim.solve.highs import SolveResult
 
 TARGET_UNITS = {
-    "coal_output_min": "Mt", "coal_output_max": "Mt", "cbm_output_min": "bcm",
-    "export_capacity_min": "GW", "export_capacity_max": "GW",
-    "electricity_share_min": "share", "non_fossil_share_min": "share",
-    "co2_peak": "Mt CO2", "co2_cap": "Mt CO2", "co2_budget": "Mt CO2",
+    "coal_output_min": "Mt",
+    "coal_output_max": "Mt",
+    "cbm_output_min": "bcm",
+    "export_capacity_min": "GW",
+    "export_capacity_max": "GW",
+    "electricity_share_min": "share",
+    "non_fossil_share_min": "share",
+    "co2_peak": "Mt CO2",
+    "co2_cap": "Mt CO2",
+    "co2_budget": "Mt CO2",
 }
 
 
@@ -40,9 +46,17 @@ def _scenario_json(d: ModelData) -> str:
 def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Dataset:
     """Every result variable of a solved model, with units, plus provenance."""
     years, techs = d.years, list(m.technologies)
-    ds = xr.Dataset(coords={"year": years, "technology": techs, "slice": d.slices,
-                            "corridor": d.corridors, "sector": d.sectors, "carrier": d.carriers,
-                            "method": ["calorific", "coal_equivalent"]})
+    ds = xr.Dataset(
+        coords={
+            "year": years,
+            "technology": techs,
+            "slice": d.slices,
+            "corridor": d.corridors,
+            "sector": d.sectors,
+            "carrier": d.carriers,
+            "method": ["calorific", "coal_equivalent"],
+        }
+    )
 
     def grid(function: Callable[..., float], *axes: list) -> np.ndarray:
         shape = [len(a) for a in axes]
@@ -61,73 +75,184 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
         return float(sum(weight[i] * v(var[(*index, s)]) for i, s in enumerate(d.slices)) / 1000)
 
     # Power
-    add("capacity", ("technology", "year"), grid(lambda t, y: v(m.capacity[t, y]), techs, years),
-        "GW", "operational capacity")
-    add("new_capacity", ("technology", "year"),
-        grid(lambda t, y: v(m.new_capacity[t, y]), techs, years), "GW", "built in the period")
-    installed = grid(lambda t, y: existing_alive(d, t, y) + sum(
-        v(m.new_capacity[t, b]) for b in alive_builds(d, t, y)), techs, years)
+    add(
+        "capacity",
+        ("technology", "year"),
+        grid(lambda t, y: v(m.capacity[t, y]), techs, years),
+        "GW",
+        "operational capacity",
+    )
+    add(
+        "new_capacity",
+        ("technology", "year"),
+        grid(lambda t, y: v(m.new_capacity[t, y]), techs, years),
+        "GW",
+        "built in the period",
+    )
+    installed = grid(
+        lambda t, y: (
+            existing_alive(d, t, y) + sum(v(m.new_capacity[t, b]) for b in alive_builds(d, t, y))
+        ),
+        techs,
+        years,
+    )
     retired = np.zeros_like(installed)
     retired[:, 1:] = installed[:, :-1] + ds["new_capacity"].values[:, 1:] - installed[:, 1:]
-    add("retired_capacity", ("technology", "year"), np.maximum(retired, 0.0), "GW",
-        "capacity reaching the end of its life since the previous model year")
+    add(
+        "retired_capacity",
+        ("technology", "year"),
+        np.maximum(retired, 0.0),
+        "GW",
+        "capacity reaching the end of its life since the previous model year",
+    )
     generators = list(m.generators)
-    add("generation", ("technology", "year"), grid(
-        lambda t, y: twh(m.generation, t, y) if t in generators else twh(m.discharge, t, y),
-        techs, years), "TWh", "annual generation (storage: discharge)")
-    add("dispatch", ("technology", "year", "slice"), grid(
-        lambda t, y, s: v(m.generation[t, y, s]) if t in generators else
-        v(m.discharge[t, y, s]) - v(m.charge[t, y, s]), techs, years, d.slices), "GW",
-        "average output in the slice (storage: net discharge)")
-    add("curtailment", ("year",), [sum(twh(m.curtailment, t, y) for t in m.variable_generators)
-                                   for y in years], "TWh")
-    add("storage_charge", ("year",), [sum(twh(m.charge, t, y) for t in m.storage) for y in years],
-        "TWh")
+    add(
+        "generation",
+        ("technology", "year"),
+        grid(
+            lambda t, y: twh(m.generation, t, y) if t in generators else twh(m.discharge, t, y),
+            techs,
+            years,
+        ),
+        "TWh",
+        "annual generation (storage: discharge)",
+    )
+    add(
+        "dispatch",
+        ("technology", "year", "slice"),
+        grid(
+            lambda t, y, s: (
+                v(m.generation[t, y, s])
+                if t in generators
+                else v(m.discharge[t, y, s]) - v(m.charge[t, y, s])
+            ),
+            techs,
+            years,
+            d.slices,
+        ),
+        "GW",
+        "average output in the slice (storage: net discharge)",
+    )
+    add(
+        "curtailment",
+        ("year",),
+        [sum(twh(m.curtailment, t, y) for t in m.variable_generators) for y in years],
+        "TWh",
+    )
+    add(
+        "storage_charge",
+        ("year",),
+        [sum(twh(m.charge, t, y) for t in m.storage) for y in years],
+        "TWh",
+    )
     add("unserved_energy", ("year",), [twh(m.unserved, y) for y in years], "TWh")
     add("chp_heat", ("year",), [twh(m.chp_heat, y) for y in years], "TWh_th")
     add("boiler_heat", ("year",), [twh(m.boiler_heat, y) for y in years], "TWh_th")
     # Trade
-    add("corridor_capacity", ("corridor", "year"),
-        grid(lambda c, y: v(m.corridor_capacity[c, y]), d.corridors, years), "GW")
-    add("corridor_flow", ("corridor", "year"),
-        grid(lambda c, y: twh(m.export_flow, c, y), d.corridors, years), "TWh")
+    add(
+        "corridor_capacity",
+        ("corridor", "year"),
+        grid(lambda c, y: v(m.corridor_capacity[c, y]), d.corridors, years),
+        "GW",
+    )
+    add(
+        "corridor_flow",
+        ("corridor", "year"),
+        grid(lambda c, y: twh(m.export_flow, c, y), d.corridors, years),
+        "TWh",
+    )
     # Balances
     coal_uses = ["power_heat", "final", "coal_to_coking", "coal_to_chemicals", "coal_shipped_out"]
     ds.coords["coal_use"] = coal_uses
-    add("coal_use", ("coal_use", "year"), grid(lambda u, y: (
-        v(fuel_burnt(m, d, "coal", y)) / coal_mtce_per_mt(d, y) if u == "power_heat" else
-        v(m.final_carrier_total["coal", y]) / coal_mtce_per_mt(d, y) if u == "final" else
-        v(m.coal_shipped_out[y]) if u == "coal_shipped_out" else
-        d.series(u, y, default=0.0)), coal_uses, years), "Mt", "raw coal by use")
+    add(
+        "coal_use",
+        ("coal_use", "year"),
+        grid(
+            lambda u, y: (
+                v(fuel_burnt(m, d, "coal", y)) / coal_mtce_per_mt(d, y)
+                if u == "power_heat"
+                else v(m.final_carrier_total["coal", y]) / coal_mtce_per_mt(d, y)
+                if u == "final"
+                else v(m.coal_shipped_out[y])
+                if u == "coal_shipped_out"
+                else d.series(u, y, default=0.0)
+            ),
+            coal_uses,
+            years,
+        ),
+        "Mt",
+        "raw coal by use",
+    )
     gas_uses = ["power", "final", "gas_shipped_out"]
     ds.coords["gas_use"] = gas_uses
-    add("gas_use", ("gas_use", "year"), grid(lambda u, y: (
-        v(fuel_burnt(m, d, "gas", y)) / gas_mtce_per_bcm(d, y) if u == "power" else
-        v(m.final_carrier_total["gas", y]) / gas_mtce_per_bcm(d, y) if u == "final" else
-        d.series(u, y, default=0.0)), gas_uses, years), "bcm", "gas by use")
+    add(
+        "gas_use",
+        ("gas_use", "year"),
+        grid(
+            lambda u, y: (
+                v(fuel_burnt(m, d, "gas", y)) / gas_mtce_per_bcm(d, y)
+                if u == "power"
+                else v(m.final_carrier_total["gas", y]) / gas_mtce_per_bcm(d, y)
+                if u == "final"
+                else d.series(u, y, default=0.0)
+            ),
+            gas_uses,
+            years,
+        ),
+        "bcm",
+        "gas by use",
+    )
     add("gas_import", ("year",), [v(m.gas_import[y]) for y in years], "bcm")
-    add("electricity_consumption", ("year",), [v(m.electricity_consumption[y]) for y in years],
-        "TWh", "全社会用电量: final electricity plus own use and losses")
-    add("final_energy", ("sector", "carrier", "year"), grid(
-        lambda s, c, y: v(m.final_use[s, c, y]), d.sectors, d.carriers, years), "Mtce",
-        "final energy, calorific method")
+    add(
+        "electricity_consumption",
+        ("year",),
+        [v(m.electricity_consumption[y]) for y in years],
+        "TWh",
+        "全社会用电量: final electricity plus own use and losses",
+    )
+    add(
+        "final_energy",
+        ("sector", "carrier", "year"),
+        grid(lambda s, c, y: v(m.final_use[s, c, y]), d.sectors, d.carriers, years),
+        "Mtce",
+        "final energy, calorific method",
+    )
     add("primary_energy", ("year",), [v(m.primary_energy[y]) for y in years], "Mtce")
     # Emissions
     ds.coords["fuel"] = list(COMBUSTION_FUELS)
-    add("co2_power_heat", ("fuel", "year"),
-        grid(lambda f, y: v(m.co2_power[f, y]), list(COMBUSTION_FUELS), years), "Mt CO2")
-    add("co2_final", ("sector", "fuel", "year"), grid(lambda s, f, y: v(m.co2_final[s, f, y]),
-                                                      d.sectors, list(COMBUSTION_FUELS), years),
-        "Mt CO2")
-    add("co2_process", ("year",), [v(m.co2_process[y]) for y in years], "Mt CO2",
-        "coking and cement process emissions")
+    add(
+        "co2_power_heat",
+        ("fuel", "year"),
+        grid(lambda f, y: v(m.co2_power[f, y]), list(COMBUSTION_FUELS), years),
+        "Mt CO2",
+    )
+    add(
+        "co2_final",
+        ("sector", "fuel", "year"),
+        grid(lambda s, f, y: v(m.co2_final[s, f, y]), d.sectors, list(COMBUSTION_FUELS), years),
+        "Mt CO2",
+    )
+    add(
+        "co2_process",
+        ("year",),
+        [v(m.co2_process[y]) for y in years],
+        "Mt CO2",
+        "coking and cement process emissions",
+    )
     # Costs
     ds.coords["cost_component"] = list(m.cost_components)
-    add("cost", ("cost_component", "year"), grid(lambda k, y: v(m.annual_cost[k, y]) * 1e6,
-                                                 list(m.cost_components), years),
-        "CNY/yr", "undiscounted annual cost by component")
-    ds["total_cost"] = ((), float(v(m.total_cost)) / COST_SCALE * 1e6,
-                        {"units": "CNY (discounted)", "long_name": "discounted total system cost"})
+    add(
+        "cost",
+        ("cost_component", "year"),
+        grid(lambda k, y: v(m.annual_cost[k, y]) * 1e6, list(m.cost_components), years),
+        "CNY/yr",
+        "undiscounted annual cost by component",
+    )
+    ds["total_cost"] = (
+        (),
+        float(v(m.total_cost)) / COST_SCALE * 1e6,
+        {"units": "CNY (discounted)", "long_name": "discounted total system cost"},
+    )
     _add_kpis(ds, m, d)
     _add_duals(ds, m, d, result)
     _add_provenance(ds, d, result)
@@ -140,25 +265,47 @@ def _add_kpis(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData) -> None:
     years = d.years
     ds["coal_output"] = ("year", [v(m.coal_output[y]) for y in years], {"units": "Mt"})
     ds["cbm_output"] = ("year", [v(m.gas_output[y]) for y in years], {"units": "bcm"})
-    ds["export_capacity"] = ("year", ds["corridor_capacity"].sum("corridor").values,
-                             {"units": "GW"})
-    ds["electricity_exported"] = ("year", ds["corridor_flow"].sum("corridor").values,
-                                  {"units": "TWh"})
+    ds["export_capacity"] = (
+        "year",
+        ds["corridor_capacity"].sum("corridor").values,
+        {"units": "GW"},
+    )
+    ds["electricity_exported"] = (
+        "year",
+        ds["corridor_flow"].sum("corridor").values,
+        {"units": "TWh"},
+    )
     generated = ds["generation"].sel(technology=list(m.generators)).sum("technology")
     ds["generation_total"] = ("year", generated.values, {"units": "TWh"})
-    share = np.array([[_ratio(v(m.final_electricity[k, y]), v(m.final_total[k, y]))
-                       for k in ("calorific", "coal_equivalent")] for y in years])
+    share = np.array(
+        [
+            [
+                _ratio(v(m.final_electricity[k, y]), v(m.final_total[k, y]))
+                for k in ("calorific", "coal_equivalent")
+            ]
+            for y in years
+        ]
+    )
     ds["electricity_share_final"] = (("year", "method"), share, {"units": "fraction"})
-    ds["non_fossil_share"] = ("year", [_ratio(v(m.non_fossil_primary[y]), v(m.primary_energy[y]))
-                                       for y in years], {"units": "fraction"})
+    ds["non_fossil_share"] = (
+        "year",
+        [_ratio(v(m.non_fossil_primary[y]), v(m.primary_energy[y])) for y in years],
+        {"units": "fraction"},
+    )
     co2 = np.array([v(m.co2[y]) for y in years])
     ds["co2_emissions"] = ("year", co2, {"units": "Mt CO2"})
     power_co2 = ds["co2_power_heat"].sum("fuel").values
     with np.errstate(divide="ignore", invalid="ignore"):
-        embodied = np.where(generated.values > 0, power_co2 * ds["electricity_exported"].values
-                            / generated.values, 0.0)
-    ds["co2_embodied_in_exports"] = ("year", embodied, {
-        "units": "Mt CO2", "long_name": "power-sector CO2 x exported / generated electricity"})
+        embodied = np.where(
+            generated.values > 0,
+            power_co2 * ds["electricity_exported"].values / generated.values,
+            0.0,
+        )
+    ds["co2_embodied_in_exports"] = (
+        "year",
+        embodied,
+        {"units": "Mt CO2", "long_name": "power-sector CO2 x exported / generated electricity"},
+    )
     ds.attrs["co2_peak_year"] = int(years[int(np.argmax(np.round(co2, 6)))])
 
 
@@ -175,9 +322,17 @@ def _add_duals(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, result: Solve
     """
     duals = result.duals
     weight = np.asarray(d.inputs["slice_weight"].values, dtype=float)
-    price = np.array([[duals.get(m.power_balance[y, s], np.nan) * 1e9
-                       / (d.discount_factor[y] * weight[i] * 1e3) for i, s in enumerate(d.slices)]
-                      for y in d.years])
+    price = np.array(
+        [
+            [
+                duals.get(m.power_balance[y, s], np.nan)
+                * 1e9
+                / (d.discount_factor[y] * weight[i] * 1e3)
+                for i, s in enumerate(d.slices)
+            ]
+            for y in d.years
+        ]
+    )
     ds["marginal_electricity_price"] = (("year", "slice"), price, {"units": "CNY/MWh"})
     names, values, units = [], [], []
     for family, unit in TARGET_UNITS.items():
@@ -190,26 +345,31 @@ def _add_duals(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, result: Solve
             values.append(duals.get(con, np.nan) * 1e9)
             units.append(f"CNY/{unit}")
     ds.coords["target"] = names
-    ds["target_shadow_price"] = ("target", np.asarray(values, dtype=float),
-                                 {"units": "CNY (discounted) per unit of the target"})
+    ds["target_shadow_price"] = (
+        "target",
+        np.asarray(values, dtype=float),
+        {"units": "CNY (discounted) per unit of the target"},
+    )
     ds["target_unit"] = ("target", np.asarray(units, dtype=str))
 
 
 def _add_provenance(ds: xr.Dataset, d: ModelData, result: SolveResult) -> None:
     import pyomo.version
 
-    ds.attrs.update({
-        "title": f"energysim results: {d.scenario.name}",
-        "scenario_name": d.scenario.name,
-        "scenario_hash": scenario_hash(d),
-        "scenario_json": _scenario_json(d),
-        "inputs_folder": d.inputs.attrs.get("inputs_folder", ""),
-        "inputs_hash": d.inputs.attrs.get("inputs_hash", ""),
-        "energysim_version": energysim.__version__,
-        "python_version": platform.python_version(),
-        "pyomo_version": pyomo.version.version,
-        "highs_version": result.solver_version,
-        "solver_options": json.dumps(result.options, sort_keys=True),
-        "termination_status": str(result.status),
-        "solve_seconds": float(result.solve_seconds),
-    })
+    ds.attrs.update(
+        {
+            "title": f"energysim results: {d.scenario.name}",
+            "scenario_name": d.scenario.name,
+            "scenario_hash": scenario_hash(d),
+            "scenario_json": _scenario_json(d),
+            "inputs_folder": d.inputs.attrs.get("inputs_folder", ""),
+            "inputs_hash": d.inputs.attrs.get("inputs_hash", ""),
+            "energysim_version": energysim.__version__,
+            "python_version": platform.python_version(),
+            "pyomo_version": pyomo.version.version,
+            "highs_version": result.solver_version,
+            "solver_options": json.dumps(result.options, sort_keys=True),
+            "termination_status": str(result.status),
+            "solve_seconds": float(result.solve_seconds),
+        }
+    )

@@ -19,14 +19,17 @@ def cross_field_problems(scenario: Scenario) -> list[tuple[Location, str]]:
 def _years(scenario: Scenario) -> Iterator[tuple[Location, str]]:
     years = scenario.years
     if years[0] != BASE_YEAR:
-        yield ("years", 0), f"the first model year must be the base year {BASE_YEAR} (got {years[0]})"
+        yield (
+            ("years", 0),
+            f"the first model year must be the base year {BASE_YEAR} (got {years[0]})",
+        )
     for i in range(1, len(years)):
         if years[i] <= years[i - 1]:
             yield ("years", i), f"years must increase (got {years[i]} after {years[i - 1]})"
 
 
 def _target_years(scenario: Scenario) -> Iterator[tuple[Location, str]]:
-    """Every year-keyed target must name a model year; the peak and budget years lie in the horizon."""
+    """Year-keyed targets must name model years; peak and budget years lie in the horizon."""
     years = scenario.years
     allowed = ", ".join(map(str, years))
     targets = scenario.targets
@@ -60,7 +63,10 @@ def _target_years(scenario: Scenario) -> Iterator[tuple[Location, str]]:
     for year in scenario.carbon_policy.price:
         if not years[0] <= year <= years[-1]:
             loc = ("carbon_policy", "price", year)
-            yield loc, f"price year outside the horizon (got {year}; allowed {years[0]}..{years[-1]})"
+            yield (
+                loc,
+                f"price year outside the horizon (got {year}; allowed {years[0]}..{years[-1]})",
+            )
 
 
 def _uncertainty(scenario: Scenario) -> Iterator[tuple[Location, str]]:

@@ -112,7 +112,9 @@ def _construct(
             if key in out:
                 first = positions[(*path, key)]
                 problems.append(
-                    Problem(*where, _dotted((*path, key)), f"duplicate key (first at line {first[1]})")
+                    Problem(
+                        *where, _dotted((*path, key)), f"duplicate key (first at line {first[1]})"
+                    )
                 )
                 continue
             positions[(*path, key)] = where
@@ -159,7 +161,9 @@ def _apply_overrides(data: dict, positions: Positions, overrides: typing.Iterabl
                 child = target[key] = {}
             if not isinstance(child, dict):
                 problems.append(
-                    Problem(*where, _dotted(keys[: depth + 1]), "is not a mapping, cannot set below it")
+                    Problem(
+                        *where, _dotted(keys[: depth + 1]), "is not a mapping, cannot set below it"
+                    )
                 )
                 break
             target = child
@@ -192,8 +196,11 @@ def _problems_from_validation(
 
 def _is_union_tag(key: Any) -> bool:
     """pydantic adds the discriminator value or type name of a union member to error locations."""
-    return isinstance(key, str) and (key in {"normal", "lognormal", "uniform", "triangular", "choice"}
-                                     or "[" in key or key.startswith("function-"))
+    return isinstance(key, str) and (
+        key in {"normal", "lognormal", "uniform", "triangular", "choice"}
+        or "[" in key
+        or key.startswith("function-")
+    )
 
 
 def _describe(error: dict, loc: tuple) -> str:

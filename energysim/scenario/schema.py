@@ -113,7 +113,9 @@ class TimeResolution(Strict):
     @model_validator(mode="after")
     def _days_with_representative(self) -> TimeResolution:
         if (self.resolution == "representative_days") != (self.days is not None):
-            raise ValueError("`days` is required with, and only with, resolution representative_days")
+            raise ValueError(
+                "`days` is required with, and only with, resolution representative_days"
+            )
         return self
 
 

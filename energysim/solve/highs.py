@@ -64,25 +64,47 @@ def highs_options(settings: Solver, time_limit: float | None = None) -> dict:
     return options
 
 
-def solve(model: pyo.ConcreteModel, settings: Solver, *, time_limit: float | None = None,
-          tee: bool = False) -> SolveResult:
+def solve(
+    model: pyo.ConcreteModel,
+    settings: Solver,
+    *,
+    time_limit: float | None = None,
+    tee: bool = False,
+) -> SolveResult:
     """Solve `model` in place; on optimal, primal values and duals are loaded."""
     solver = Highs()
     options = highs_options(settings, time_limit)
     started = time.perf_counter()
-    results = solver.solve(model, tee=tee, load_solutions=False,
-                           raise_exception_on_nonoptimal_result=False,
-                           solver_options={k: v for k, v in options.items() if k != "time_limit"},
-                           time_limit=options.get("time_limit"))
+    results = solver.solve(
+        model,
+        tee=tee,
+        load_solutions=False,
+        raise_exception_on_nonoptimal_result=False,
+        solver_options={k: v for k, v in options.items() if k != "time_limit"},
+        time_limit=options.get("time_limit"),
+    )
     seconds = time.perf_counter() - started
     status = _STATUS.get(results.termination_condition, Status.ERROR)
     if status is Status.OPTIMAL and results.solution_status is not SolutionStatus.optimal:
         status = Status.ERROR
     version = ".".join(map(str, solver.version() or ()))
     if status is not Status.OPTIMAL:
-        return SolveResult(status, str(results.termination_condition.name), None, seconds,
-                           solver_version=version, options=options)
+        return SolveResult(
+            status,
+            str(results.termination_condition.name),
+            None,
+            seconds,
+            solver_version=version,
+            options=options,
+        )
     results.solution_loader.load_vars()
     duals = results.solution_loader.get_duals()
-    return SolveResult(status, results.termination_condition.name, float(pyo.value(model.total_cost)),
-                       seconds, duals=duals, solver_version=version, options=options)
+    return SolveResult(
+        status,
+        results.termination_condition.name,
+        float(pyo.value(model.total_cost)),
+        seconds,
+        duals=duals,
+        solver_version=version,
+        options=options,
+    )
