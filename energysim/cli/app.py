@@ -10,7 +10,6 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-import click
 import typer
 
 from energysim.cli import info, run, schema, validate
@@ -37,7 +36,7 @@ def _command(function: Callable[..., None]) -> Callable[..., None]:
         except InputError as err:
             typer.echo(err.report(), err=True)
             raise typer.Exit(EXIT_INPUT) from None
-        except (typer.Exit, typer.Abort, click.ClickException):
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as err:  # the message, not a traceback, unless asked for
             if os.environ.get("ENERGYSIM_DEBUG"):
