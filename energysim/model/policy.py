@@ -115,13 +115,13 @@ def define_policy_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.electricity_share_min = pyo.Constraint(
         sorted(shares),
         rule=lambda m, y: (
-            m.final_electricity[share.method, y] >= shares[y] * m.final_total[share.method, y]
+            m.final_electricity[share.method, y] - shares[y] * m.final_total[share.method, y] >= 0
         ),
     )
     m.non_fossil_share_min = pyo.Constraint(
         sorted(targets.non_fossil_share_min),
         rule=lambda m, y: (
-            m.non_fossil_primary[y] >= targets.non_fossil_share_min[y] * m.primary_energy[y]
+            m.non_fossil_primary[y] - targets.non_fossil_share_min[y] * m.primary_energy[y] >= 0
         ),
     )
 

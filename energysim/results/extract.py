@@ -342,7 +342,7 @@ def _add_duals(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, result: Solve
         for index in component:
             con = component[index]
             names.append(con.name)
-            values.append(duals.get(con, np.nan) * 1e9)
+            values.append(duals.get(con, np.nan) * 1e9 * _share_denominator(m, d, family, index))
             units.append(f"CNY/{unit}")
     ds.coords["target"] = names
     ds["target_shadow_price"] = (
@@ -351,6 +351,17 @@ def _add_duals(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, result: Solve
         {"units": "CNY (discounted) per unit of the target"},
     )
     ds["target_unit"] = ("target", np.asarray(units, dtype=str))
+
+
+def _share_denominator(m: pyo.ConcreteModel, d: ModelData, family: str, year: object) -> float:
+    """A share row reads `numerator - share * denominator >= 0`: raising the share by one unit
+    raises its right-hand side by the denominator, so the dual per unit share is scaled by it."""
+    if family == "electricity_share_min":
+        method = d.scenario.targets.electricity_share_final.method
+        return float(pyo.value(m.final_total[method, year]))
+    if family == "non_fossil_share_min":
+        return float(pyo.value(m.primary_energy[year]))
+    return 1.0
 
 
 def _add_provenance(ds: xr.Dataset, d: ModelData, result: SolveResult) -> None:
