@@ -41,11 +41,7 @@ class ModelData:
 
     def tech(self, parameter: str, tech: str, year: int, default: float = math.nan) -> float:
         """A technology parameter; NaN (absent) becomes `default`."""
-        name = parameter
-        if name not in self.inputs:
-            return default
-        value = float(self._value(name, technology=tech, year=year))
-        return default if math.isnan(value) else value
+        return self.series(parameter, year, default, technology=tech)
 
     def series(self, name: str, year: int, default: float = math.nan, **where: str) -> float:
         if name not in self.inputs:
