@@ -11,21 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from energysim.inputs.timeslices import PROFILES
+
 ROOT = Path(__file__).resolve().parents[1]
 CSV_PATH = ROOT / "inputs" / "shanxi" / "hourly_profiles.csv"
 SCRIPT_PATH = ROOT / "inputs" / "shanxi" / "scripts" / "make_profiles.py"
-COLUMNS = [
-    "hour",
-    "month",
-    "day",
-    "hour_of_day",
-    "weekday",
-    "solar_cf",
-    "wind_cf",
-    "load_pu",
-    "heat_pu",
-    "hydro_cf",
-]
 
 SOLAR_FLH = 1277.0
 WIND_FLH = (2348 + 2045 + 2270) / 3.0  # 2221
@@ -38,6 +28,9 @@ def _load_module():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)  # top level imports only numpy + stdlib
     return mod
+
+
+COLUMNS = _load_module().COLUMNS  # the generator's header is the file's contract
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +46,7 @@ def data():
 def test_header_and_rows(data):
     header, d = data
     assert header == COLUMNS
+    assert set(PROFILES) <= set(header)  # every profile the loader reads is there
     assert len(d["hour"]) == 8760
     assert np.array_equal(d["hour"], np.arange(8760))
     assert np.array_equal(d["hour_of_day"], np.tile(np.arange(24), 365))

@@ -162,46 +162,27 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
         "TWh",
     )
     # Balances
-    coal_uses = ["power_heat", "final", "coal_to_coking", "coal_to_chemicals", "coal_shipped_out"]
-    ds.coords["coal_use"] = coal_uses
-    add(
-        "coal_use",
-        ("coal_use", "year"),
-        grid(
-            lambda u, y: (
-                v(fuel_burnt(m, d, "coal", y)) / coal_mtce_per_mt(d, y)
-                if u == "power_heat"
-                else v(m.final_carrier_total["coal", y]) / coal_mtce_per_mt(d, y)
-                if u == "final"
-                else v(m.coal_shipped_out[y])
-                if u == "coal_shipped_out"
-                else d.series(u, y, default=0.0)
-            ),
-            coal_uses,
-            years,
-        ),
-        "Mt",
-        "raw coal by use",
-    )
-    gas_uses = ["power", "final", "gas_shipped_out"]
-    ds.coords["gas_use"] = gas_uses
-    add(
-        "gas_use",
-        ("gas_use", "year"),
-        grid(
-            lambda u, y: (
-                v(fuel_burnt(m, d, "gas", y)) / gas_mtce_per_bcm(d, y)
-                if u == "power"
-                else v(m.final_carrier_total["gas", y]) / gas_mtce_per_bcm(d, y)
-                if u == "final"
-                else d.series(u, y, default=0.0)
-            ),
-            gas_uses,
-            years,
-        ),
-        "bcm",
-        "gas by use",
-    )
+    coal_flows: dict[str, Callable[[int], float]] = {
+        "power_heat": lambda y: v(fuel_burnt(m, d, "coal", y)) / coal_mtce_per_mt(d, y),
+        "final": lambda y: v(m.final_carrier_total["coal", y]) / coal_mtce_per_mt(d, y),
+        "coal_to_coking": lambda y: d.series("coal_to_coking", y, default=0.0),
+        "coal_to_chemicals": lambda y: d.series("coal_to_chemicals", y, default=0.0),
+        "coal_shipped_out": lambda y: v(m.coal_shipped_out[y]),
+    }
+    gas_flows: dict[str, Callable[[int], float]] = {
+        "power": lambda y: v(fuel_burnt(m, d, "gas", y)) / gas_mtce_per_bcm(d, y),
+        "final": lambda y: v(m.final_carrier_total["gas", y]) / gas_mtce_per_bcm(d, y),
+        "gas_shipped_out": lambda y: d.series("gas_shipped_out", y, default=0.0),
+    }
+    for name, flows, unit in (("coal_use", coal_flows, "Mt"), ("gas_use", gas_flows, "bcm")):
+        ds.coords[name] = list(flows)
+        add(
+            name,
+            (name, "year"),
+            grid(lambda u, y, f=flows: f[u](y), list(flows), years),
+            unit,
+            f"{name.split('_')[0]} by use",
+        )
     add("gas_import", ("year",), [v(m.gas_import[y]) for y in years], "bcm")
     add(
         "electricity_consumption",
