@@ -41,3 +41,27 @@ def max_residual(model: pyo.ConcreteModel) -> float:
         if con.has_ub():
             worst = max(worst, body - pyo.value(con.upper))
     return worst
+
+
+def coarse_inputs(folder: Path) -> Path:
+    """A copy of inputs/shanxi with 16 explicit slices (4 seasons x 4 six-hour blocks, hourly
+    profiles averaged): the same system on a small LP, for tests that solve many times."""
+    import csv
+    import shutil
+
+    import numpy as np
+
+    from energysim.inputs.timeslices import PROFILES, SEASON_OF_MONTH, SEASONS, read_hourly
+
+    shutil.copytree(ROOT / "inputs" / "shanxi", folder, dirs_exist_ok=True)
+    hourly = read_hourly(folder / "hourly_profiles.csv")
+    season = np.array([SEASONS.index(SEASON_OF_MONTH[int(m)]) for m in hourly["month"]])
+    group = season * 4 + hourly["hour_of_day"].astype(int) // 6
+    weight = np.bincount(group, minlength=16).astype(float)
+    with (folder / "time_slices.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["slice", "weight", *PROFILES])
+        for g in range(16):
+            means = [np.bincount(group, hourly[p], minlength=16)[g] / weight[g] for p in PROFILES]
+            writer.writerow([g, weight[g], *means])
+    return folder

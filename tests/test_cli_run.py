@@ -24,7 +24,9 @@ def test_plan_case_as_stated_is_infeasible_and_says_which_target(tmp_path: Path)
     out = tmp_path / "plan.nc"
     result = runner.invoke(app, ["run", PLAN, *SHORT, "--out", str(out)])
     assert result.exit_code == 3
-    assert "targets.cbm_output_min.2025 = 25 bcm cannot be reached" in result.output
+    assert "shanxi-14fyp.yaml:13:5  targets.cbm_output_min.2025: 25 bcm cannot be reached" in (
+        result.output
+    )
     assert not out.exists()
 
 

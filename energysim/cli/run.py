@@ -1,18 +1,22 @@
-"""`energysim run SCENARIO.yaml`: build, solve with HiGHS, write results, print the KPIs."""
+"""`energysim run SCENARIO.yaml`: build, solve with HiGHS, write results and a run log, print
+the KPIs; an infeasible scenario is diagnosed (which targets and inputs collide), exit 3."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+import xarray as xr
 
 from energysim.inputs import load_inputs
 from energysim.model.build import build_model
+from energysim.model.data import prepare
 from energysim.results.extract import to_dataset
-from energysim.results.netcdf import write_netcdf
-from energysim.scenario import load_scenario
+from energysim.results.netcdf import write_netcdf, write_text
+from energysim.scenario import Scenario, load_scenario
+from energysim.solve.diagnose import diagnose
 from energysim.solve.highs import Status, solve
 from energysim.solve.screening import impossible_targets
 
@@ -29,47 +33,111 @@ def run(
     ] = [],  # noqa: B006 - typer needs a literal default
     out: Annotated[Path | None, typer.Option(help="results file (default results/NAME.nc)")] = None,
     time_limit: Annotated[float | None, typer.Option(help="solver time limit, seconds")] = None,
+    stress: Annotated[
+        bool, typer.Option("--stress", help="make every target soft (penalty per unit missed)")
+    ] = False,
     tee: Annotated[bool, typer.Option(help="show the HiGHS log")] = False,
 ) -> None:
-    """Solve the least-cost pathway of a scenario and write its results file."""
+    """Solve the least-cost pathway of a scenario and write its results file and run log."""
     started = time.perf_counter()
     scenario = load_scenario(scenario_file, set_)
+    if stress:
+        scenario = with_stress(scenario)
+    out = out or Path("results") / f"{scenario.name}.nc"
+    log = RunLog(out.with_suffix(".log"))
     inputs = load_inputs(
         scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
     )
-    model, data = build_model(scenario, inputs)
-    built = time.perf_counter()
-    conflicts = impossible_targets(data)
+    data = prepare(scenario, inputs)
+    conflicts = [] if scenario.stress.enabled else impossible_targets(data)
     if conflicts:
-        typer.echo(
+        log.fail(
             f"{scenario.name}: infeasible before solving; these targets cannot hold with "
-            "the inputs:\n" + "\n".join(f"  - {c}" for c in conflicts),
-            err=True,
+            "the inputs:\n" + "\n".join(f"  {c}" for c in conflicts)
         )
-        raise typer.Exit(EXIT_INFEASIBLE)
+    model, data = build_model(scenario, inputs, data)
+    built = time.perf_counter()
     result = solve(model, scenario.solver, time_limit=time_limit, tee=tee)
-    typer.echo(
+    log.say(
         f"{scenario.name}: {result.status} (build {built - started:.1f} s, "
         f"solve {result.solve_seconds:.1f} s)"
     )
     if result.status is Status.INFEASIBLE:
-        typer.echo(
-            "The scenario is infeasible: its targets and inputs cannot all hold together. "
-            "No results file was written.",
-            err=True,
+        diagnosis = diagnose(
+            model,
+            data,
+            scenario.solver,
+            elastic=lambda: _solve_stressed(scenario, inputs, time_limit),
+            time_limit=time_limit,
         )
-        raise typer.Exit(EXIT_INFEASIBLE)
+        if diagnosis.status == "infeasible":
+            log.fail(
+                f"The scenario is infeasible: its targets and inputs cannot all hold together "
+                f"(confirmed with presolve off; diagnosis {diagnosis.seconds:.1f} s).\n"
+                f"{diagnosis.report()}\nNo results file was written."
+            )
+        log.say("HiGHS presolve reported infeasible; without presolve the model solves.")
+        result = diagnosis.solution
     if result.status is not Status.OPTIMAL:
-        typer.echo(
+        log.fail(
             f"No optimal solution ({result.status}, HiGHS: {result.termination}). "
             "No results file was written.",
-            err=True,
+            code=EXIT_SOLVER,
         )
-        raise typer.Exit(EXIT_SOLVER)
     ds = to_dataset(model, data, result)
-    path = write_netcdf(ds, out or Path("results") / f"{scenario.name}.nc")
-    typer.echo(kpi_table(ds))
-    typer.echo(f"results written to {path}")
+    path = write_netcdf(ds, out)
+    log.say(kpi_table(ds))
+    if scenario.stress.enabled:
+        log.say(target_table(ds))
+    log.say(f"results written to {path}")
+    log.close()
+
+
+def with_stress(scenario: Scenario) -> Scenario:
+    """The same scenario with every target soft."""
+    return scenario.model_copy(
+        update={"stress": scenario.stress.model_copy(update={"enabled": True})}
+    )
+
+
+def _solve_stressed(scenario: Scenario, inputs: xr.Dataset, time_limit: float | None) -> tuple:
+    model, _ = build_model(with_stress(scenario), inputs)
+    return model, solve(model, scenario.solver, time_limit=time_limit)
+
+
+class RunLog:
+    """What `run` prints, also kept in a log file beside the results (written whole)."""
+
+    def __init__(self, path: Path):
+        self.path, self.lines = path, []
+
+    def say(self, text: str) -> None:
+        typer.echo(text)
+        self.lines.append(text)
+
+    def fail(self, text: str, code: int = EXIT_INFEASIBLE) -> NoReturn:
+        typer.echo(text, err=True)
+        self.lines.append(text)
+        self.close()
+        raise typer.Exit(code)
+
+    def close(self) -> None:
+        write_text("\n".join(self.lines) + "\n", self.path)
+
+
+def target_table(ds: xr.Dataset) -> str:
+    """Per target: held or missed, by how much, and its marginal cost (shadow price)."""
+    lines = [f"{'target':34s}{'status':>8s}{'missed by':>14s}{'shadow price':>20s}"]
+    for name in ds.target.values:
+        row = ds.sel(target=name)
+        missed = float(row["target_violation"])
+        unit = str(row["target_unit"].values)
+        status = "missed" if missed > 1e-6 else "held"
+        lines.append(
+            f"{name!s:34s}{status:>8s}{missed:>10.4g} {unit:<4s}"
+            f"{float(row['target_shadow_price']):>14.4g} CNY/{unit}"
+        )
+    return "\n".join(lines)
 
 
 def kpi_table(ds) -> str:

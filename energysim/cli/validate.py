@@ -1,4 +1,5 @@
-"""`energysim validate FILE...`: check scenario files (and their inputs) without solving."""
+"""`energysim validate FILE...`: check scenario files, their inputs and the targets the inputs
+make impossible (pre-solve screening), without building or solving a model."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import typer
 
 from energysim.errors import InputError
 from energysim.inputs import load_inputs
+from energysim.model.data import prepare
 from energysim.scenario import load_scenario
+from energysim.solve.screening import impossible_targets
+
+EXIT_INFEASIBLE = 3
 
 
 def validate(
@@ -20,18 +25,29 @@ def validate(
     inputs: Annotated[bool, typer.Option(help="also load and check the inputs folder")] = True,
 ) -> None:
     """Validate scenario files; every problem is reported with file, line, column and field."""
-    problems = []
+    problems, impossible = [], []
     for file in files:
         try:
             scenario = load_scenario(file, set_)
             if inputs:
-                load_inputs(
+                data = load_inputs(
                     scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
                 )
+                found = impossible_targets(prepare(scenario, data))
+                impossible.extend(found)
+                if found:
+                    continue
             typer.echo(
                 f"ok  {file}  ({scenario.name}, years {scenario.years[0]}-{scenario.years[-1]})"
             )
         except InputError as err:
             problems.extend(err.problems)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems + impossible)
+    if impossible:
+        typer.echo(
+            "targets the inputs make impossible (the scenario is infeasible):\n"
+            + "\n".join(f"  {p}" for p in impossible),
+            err=True,
+        )
+        raise typer.Exit(EXIT_INFEASIBLE)

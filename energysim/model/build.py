@@ -14,9 +14,12 @@ from energysim.model.data import ModelData, prepare
 from energysim.scenario.schema import Scenario
 
 
-def build_model(scenario: Scenario, inputs: xr.Dataset) -> tuple[pyo.ConcreteModel, ModelData]:
-    """The Pyomo model of `scenario` on `inputs`, and the lookups it was built from."""
-    d = prepare(scenario, inputs)
+def build_model(
+    scenario: Scenario, inputs: xr.Dataset, d: ModelData | None = None
+) -> tuple[pyo.ConcreteModel, ModelData]:
+    """The Pyomo model of `scenario` on `inputs`, and the lookups it was built from (`d`, when
+    already prepared from the same scenario and inputs)."""
+    d = d or prepare(scenario, inputs)
     m = pyo.ConcreteModel(name=scenario.name)
     _define_sets(m, d)
     capacity.define_capacity_variables(m, d)

@@ -42,7 +42,7 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
       carbon_price = co2[y] * carbon_price[y]
       export_revenue = -exported_TWh[y] * export_price
       coal_sales   = -coal_shipped_out[y] * tce_per_t * coal_price[y]
-    objective = 1e-3 * sum_y discount_factor[y] * sum_k annual_cost[k,y]
+    objective = 1e-3 * sum_y discount_factor[y] * sum_k annual_cost[k,y]  (+ stress_penalty)
     """
     rate = d.scenario.economics.discount_rate
     carbon_prices = d.scenario.carbon_policy.price
@@ -135,8 +135,10 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.annual_cost = pyo.Expression(
         m.cost_components, m.years, rule=component, doc="million CNY per year, undiscounted"
     )
+    penalty = getattr(m, "stress_penalty", 0.0)  # soft targets in stress mode (policy.py)
     m.total_cost = pyo.Objective(
         expr=COST_SCALE
-        * sum(d.discount_factor[y] * sum(m.annual_cost[k, y] for k in COMPONENTS) for y in d.years),
+        * sum(d.discount_factor[y] * sum(m.annual_cost[k, y] for k in COMPONENTS) for y in d.years)
+        + penalty,
         sense=pyo.minimize,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from energysim.model.data import ModelData
+from energysim.model.data import COST_SCALE, ModelData
 from energysim.model.demand import ELECTRICITY
 from energysim.model.dispatch import energy_twh
 from energysim.model.supply import coal_mtce_per_mt, fuel_burnt
@@ -71,32 +71,87 @@ def define_accounting(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.primary_energy = pyo.Expression(m.years, rule=primary_rule, doc="Mtce")
 
 
-def define_policy_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Every target of the scenario.
+# Each target's constraint family -> the scenario target it comes from (its stress penalty) and
+# the factor from the row's unit to the penalty's unit (Mt -> t, bcm -> m3, GW -> kW, Mtce -> tce).
+TARGET_FAMILIES = {
+    "coal_output_min": ("coal_output", 1e6),
+    "coal_output_max": ("coal_output", 1e6),
+    "cbm_output_min": ("cbm_output_min", 1e9),
+    "export_capacity_min": ("export_capacity", 1e6),
+    "export_capacity_max": ("export_capacity", 1e6),
+    "electricity_share_min": ("electricity_share_final", 1e6),
+    "non_fossil_share_min": ("non_fossil_share_min", 1e6),
+    "co2_peak": ("co2_peak_year", 1e6),
+    "co2_cap": ("co2_cap", 1e6),
+    "co2_budget": ("co2_budget", 1e6),
+}
 
-    coal_output_min/max[y]:     min <= coal_output[y] <= max                      (Mt)
-    cbm_output_min[y]:          gas_output[y] >= min                              (bcm)
-    export_capacity_min/max[y]: min <= sum_c corridor_capacity[c,y] <= max        (GW)
-    electricity_share_min[y]:   final_electricity[method,y] >= share * final_total[method,y]
-    non_fossil_share_min[y]:    non_fossil_primary[y] >= share * primary_energy[y]
-    co2_peak[y]:                co2[y] <= co2[y-1]   for model years y-1 >= peak year
-    co2_cap[y]:                 co2[y] <= cap                                     (Mt)
-    co2_budget:                 sum_{start<=y<end} co2[y] * period_length[y] + co2[end] <= max
+
+def target_rows(d: ModelData) -> list[tuple[str, int]]:
+    """(family, year) of every target row the scenario asks for; the budget is keyed by its
+    end year."""
+    targets = d.scenario.targets
+    rows = []
+    for family, bands in (
+        ("coal_output", targets.coal_output),
+        ("export_capacity", targets.export_capacity),
+    ):
+        rows += [(f"{family}_min", y) for y, b in sorted(bands.items()) if b.min is not None]
+        rows += [(f"{family}_max", y) for y, b in sorted(bands.items()) if b.max is not None]
+    rows += [("cbm_output_min", y) for y in sorted(targets.cbm_output_min)]
+    share = targets.electricity_share_final
+    rows += [("electricity_share_min", y) for y in sorted(share.min if share else {})]
+    rows += [("non_fossil_share_min", y) for y in sorted(targets.non_fossil_share_min)]
+    rows += [("co2_peak", y) for y in _years_after_peak(d)]
+    rows += [("co2_cap", y) for y in sorted(targets.co2_cap)]
+    if targets.co2_budget is not None:
+        rows.append(("co2_budget", targets.co2_budget.end))
+    return rows
+
+
+def define_policy_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Every target of the scenario; in stress mode each row gets a violation v >= 0.
+
+    coal_output_min/max[y]:     min - v <= coal_output[y] <= max + v              (Mt)
+    cbm_output_min[y]:          gas_output[y] + v >= min                          (bcm)
+    export_capacity_min/max[y]: min - v <= sum_c corridor_capacity[c,y] <= max + v (GW)
+    electricity_share_min[y]:   final_electricity[method,y] - share * final_total[method,y]
+                                + v >= 0                                          (Mtce)
+    non_fossil_share_min[y]:    non_fossil_primary[y] - share * primary_energy[y] + v >= 0
+    co2_peak[y]:                co2[y] - v <= co2[y-1]   for model years y-1 >= peak year
+    co2_cap[y]:                 co2[y] - v <= cap                                 (Mt)
+    co2_budget:                 sum_{start<=y<end} co2[y] * period_length[y] + co2[end] - v
+                                <= max
+    stress_penalty = 1e-3 * sum_rows df[y] * penalty[target] * unit_factor * v / 1e6   (bn CNY,
+                     the budget undiscounted)
     """
     targets = d.scenario.targets
+    stress = d.scenario.stress
+    if stress.enabled:
+        m.target_violation = pyo.Var(
+            target_rows(d), domain=pyo.NonNegativeReals, doc="violation in the row's unit"
+        )
+
+    def slack(family: str, y: int) -> object:
+        return m.target_violation[family, y] if stress.enabled else 0.0
 
     def band(name: str, bands: dict, expression: object) -> None:
         lows = {y: b.min for y, b in bands.items() if b.min is not None}
         highs = {y: b.max for y, b in bands.items() if b.max is not None}
+        low, high = f"{name}_min", f"{name}_max"
         setattr(
             m,
-            f"{name}_min",
-            pyo.Constraint(sorted(lows), rule=lambda m, y: expression(m, y) >= lows[y]),
+            low,
+            pyo.Constraint(
+                sorted(lows), rule=lambda m, y: expression(m, y) + slack(low, y) >= lows[y]
+            ),
         )
         setattr(
             m,
-            f"{name}_max",
-            pyo.Constraint(sorted(highs), rule=lambda m, y: expression(m, y) <= highs[y]),
+            high,
+            pyo.Constraint(
+                sorted(highs), rule=lambda m, y: expression(m, y) - slack(high, y) <= highs[y]
+            ),
         )
 
     band("coal_output", targets.coal_output, lambda m, y: m.coal_output[y])
@@ -107,7 +162,7 @@ def define_policy_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     )
     m.cbm_output_min = pyo.Constraint(
         sorted(targets.cbm_output_min),
-        rule=lambda m, y: m.gas_output[y] >= targets.cbm_output_min[y],
+        rule=lambda m, y: m.gas_output[y] + slack("cbm_output_min", y) >= targets.cbm_output_min[y],
     )
 
     share = targets.electricity_share_final
@@ -115,36 +170,61 @@ def define_policy_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.electricity_share_min = pyo.Constraint(
         sorted(shares),
         rule=lambda m, y: (
-            m.final_electricity[share.method, y] - shares[y] * m.final_total[share.method, y] >= 0
+            m.final_electricity[share.method, y]
+            - shares[y] * m.final_total[share.method, y]
+            + slack("electricity_share_min", y)
+            >= 0
         ),
     )
     m.non_fossil_share_min = pyo.Constraint(
         sorted(targets.non_fossil_share_min),
         rule=lambda m, y: (
-            m.non_fossil_primary[y] - targets.non_fossil_share_min[y] * m.primary_energy[y] >= 0
+            m.non_fossil_primary[y]
+            - targets.non_fossil_share_min[y] * m.primary_energy[y]
+            + slack("non_fossil_share_min", y)
+            >= 0
         ),
     )
-
-    peak = targets.co2_peak_year
-    after_peak = [
-        y
-        for y in d.years
-        if peak is not None
-        and d.previous_year(y) is not None
-        and d.previous_year(y) >= _first_model_year_from(d, peak)
-    ]
-    m.co2_peak = pyo.Constraint(after_peak, rule=lambda m, y: m.co2[y] <= m.co2[d.previous_year(y)])
+    m.co2_peak = pyo.Constraint(
+        _years_after_peak(d),
+        rule=lambda m, y: m.co2[y] - slack("co2_peak", y) <= m.co2[d.previous_year(y)],
+    )
     m.co2_cap = pyo.Constraint(
-        sorted(targets.co2_cap), rule=lambda m, y: m.co2[y] <= targets.co2_cap[y]
+        sorted(targets.co2_cap),
+        rule=lambda m, y: m.co2[y] - slack("co2_cap", y) <= targets.co2_cap[y],
     )
 
     budget = targets.co2_budget
     if budget is not None:
         inside = [y for y in d.years if budget.start <= y < budget.end]
         m.co2_budget = pyo.Constraint(
-            expr=sum(m.co2[y] * d.period_length[y] for y in inside) + m.co2[budget.end]
+            expr=sum(m.co2[y] * d.period_length[y] for y in inside)
+            + m.co2[budget.end]
+            - slack("co2_budget", budget.end)
             <= budget.max
         )
+    if stress.enabled:
+        m.stress_penalty = pyo.Expression(
+            expr=COST_SCALE
+            * sum(
+                (1.0 if family == "co2_budget" else d.discount_factor[y])
+                * stress.penalty_of(TARGET_FAMILIES[family][0])
+                * TARGET_FAMILIES[family][1]
+                / 1e6
+                * m.target_violation[family, y]
+                for family, y in target_rows(d)
+            ),
+            doc="bn CNY (discounted)",
+        )
+
+
+def _years_after_peak(d: ModelData) -> list[int]:
+    """Model years whose CO2 may not exceed the previous model year's."""
+    peak = d.scenario.targets.co2_peak_year
+    if peak is None:
+        return []
+    first = _first_model_year_from(d, peak)
+    return [y for y in d.years if d.previous_year(y) is not None and d.previous_year(y) >= first]
 
 
 def _first_model_year_from(d: ModelData, year: int) -> int:

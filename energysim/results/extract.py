@@ -229,9 +229,10 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
         "CNY/yr",
         "undiscounted annual cost by component",
     )
+    penalty = float(v(m.stress_penalty)) if hasattr(m, "stress_penalty") else 0.0
     ds["total_cost"] = (
         (),
-        float(v(m.total_cost)) / COST_SCALE * 1e6,
+        (float(v(m.total_cost)) - penalty) / COST_SCALE * 1e6,
         {"units": "CNY (discounted)", "long_name": "discounted total system cost"},
     )
     _add_kpis(ds, m, d)
@@ -315,23 +316,41 @@ def _add_duals(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, result: Solve
         ]
     )
     ds["marginal_electricity_price"] = (("year", "slice"), price, {"units": "CNY/MWh"})
-    names, values, units = [], [], []
+    names, values, units, violations = [], [], [], []
     for family, unit in TARGET_UNITS.items():
         component = getattr(m, family, None)
         if component is None:
             continue
         for index in component:
             con = component[index]
+            denominator = _share_denominator(m, d, family, index)
             names.append(con.name)
-            values.append(duals.get(con, np.nan) * 1e9 * _share_denominator(m, d, family, index))
-            units.append(f"CNY/{unit}")
+            values.append(duals.get(con, np.nan) * 1e9 * denominator)
+            units.append(unit)
+            violations.append(_violation(m, d, family, index) / denominator)
     ds.coords["target"] = names
     ds["target_shadow_price"] = (
         "target",
         np.asarray(values, dtype=float),
-        {"units": "CNY (discounted) per unit of the target"},
+        {"units": "CNY (discounted) per unit of the target (target_unit)"},
     )
     ds["target_unit"] = ("target", np.asarray(units, dtype=str))
+    ds["target_violation"] = (
+        "target",
+        np.asarray(violations, dtype=float),
+        {
+            "units": "target_unit",
+            "long_name": "by how much the target is missed (stress mode; 0 when it holds)",
+        },
+    )
+
+
+def _violation(m: pyo.ConcreteModel, d: ModelData, family: str, index: object) -> float:
+    """Violation of a soft target row in the row's unit (0 outside stress mode)."""
+    if not hasattr(m, "target_violation"):
+        return 0.0
+    year = d.scenario.targets.co2_budget.end if family == "co2_budget" else index
+    return max(float(pyo.value(m.target_violation[family, year])), 0.0)
 
 
 def _share_denominator(m: pyo.ConcreteModel, d: ModelData, family: str, year: object) -> float:
@@ -362,6 +381,7 @@ def _add_provenance(ds: xr.Dataset, d: ModelData, result: SolveResult) -> None:
             "highs_version": result.solver_version,
             "solver_options": json.dumps(result.options, sort_keys=True),
             "termination_status": str(result.status),
+            "stress_mode": int(d.scenario.stress.enabled),
             "solve_seconds": float(result.solve_seconds),
         }
     )

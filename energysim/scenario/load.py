@@ -44,7 +44,15 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     ]
     if problems:
         raise InputError(problems)
+    scenario._positions = {**positions, (): (str(path), 1, 1)}
     return scenario
+
+
+def locate(scenario: Scenario, loc: tuple[Key, ...], message: str) -> Problem:
+    """A problem about `loc` (e.g. ("targets", "co2_cap", 2025)) of a loaded scenario, placed
+    at the line that set it, for checks that run after loading (pre-solve screening)."""
+    positions: Positions = scenario._positions
+    return _locate(loc, message, positions, positions.get((), ("<scenario>",))[0])
 
 
 def _read_with_parents(path: Path, chain: tuple[Path, ...]) -> tuple[dict, Positions]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 BASE_YEAR = 2020
 LAST_YEAR = 2060
@@ -229,6 +229,57 @@ class ModelOptions(Strict):
     )
 
 
+# Penalty per unit of violation in stress mode, in CNY per unit of the target's quantity. The
+# defaults sit one to two orders of magnitude above the marginal costs the model sees for each
+# quantity (coal 0.3-0.9 kCNY/t, gas 1-3 CNY/m3, corridors ~0.4 kCNY/kW/yr annualised, carbon
+# prices up to a few hundred CNY/t), so a target that can hold does hold, and one that cannot
+# is missed by the least it must be (assumption; change them per target to weigh priorities).
+DEFAULT_PENALTIES = {
+    "coal_output": 10_000.0,  # CNY per t raw coal
+    "cbm_output_min": 50.0,  # CNY per m3
+    "export_capacity": 50_000.0,  # CNY per kW and year
+    "electricity_share_final": 20_000.0,  # CNY per tce of electricity short of the share
+    "non_fossil_share_min": 20_000.0,  # CNY per tce of non-fossil energy short of the share
+    "co2_peak_year": 5_000.0,  # CNY per t CO2 above the previous model year
+    "co2_cap": 5_000.0,  # CNY per t CO2 above the cap
+    "co2_budget": 5_000.0,  # CNY per t CO2 above the budget
+}
+TargetName = Literal[
+    "coal_output",
+    "cbm_output_min",
+    "export_capacity",
+    "electricity_share_final",
+    "non_fossil_share_min",
+    "co2_peak_year",
+    "co2_cap",
+    "co2_budget",
+]
+
+
+class Stress(Strict):
+    """Stress mode: every target becomes soft, with a penalty per unit of violation.
+
+    Penalties are CNY per unit of the target's quantity (t coal, m3 gas, kW of corridor per
+    year, tce for the shares, t CO2), discounted like the costs of the year they fall in.
+    """
+
+    enabled: bool = False
+    penalty: dict[TargetName, float] = Field(
+        default_factory=dict,
+        description="CNY per unit of violation, per target; defaults in DEFAULT_PENALTIES",
+    )
+
+    @model_validator(mode="after")
+    def _positive(self) -> Stress:
+        bad = {k: v for k, v in self.penalty.items() if not v > 0}
+        if bad:
+            raise ValueError(f"penalties must be > 0 (got {bad})")
+        return self
+
+    def penalty_of(self, target: str) -> float:
+        return self.penalty.get(target, DEFAULT_PENALTIES[target])
+
+
 class Scenario(Strict):
     """A scenario: what to model (inputs, years, resolution) and which policy targets hold."""
 
@@ -243,3 +294,14 @@ class Scenario(Strict):
     uncertainty: Uncertainty | None = None
     solver: Solver = Solver()
     model: ModelOptions = ModelOptions()
+    stress: Stress = Stress()
+
+    # Where each key was written (file, line, column), kept by the loader so that problems
+    # found after validation (pre-solve screening) point at the line a planner has to edit.
+    _positions: dict = PrivateAttr(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        # Where the keys were written does not make two scenarios different.
+        return isinstance(other, Scenario) and self.model_dump() == other.model_dump()
+
+    __hash__ = Strict.__hash__
