@@ -15,7 +15,7 @@ import xarray as xr
 import energysim
 from energysim.model.capacity import alive_builds, existing_alive
 from energysim.model.data import COST_SCALE, TWH_PER_MTCE, ModelData
-from energysim.model.dispatch import fuel_use_mtce
+from energysim.model.dispatch import fuel_use_mtce, station_use_share
 from energysim.model.emissions import COMBUSTION_FUELS
 from energysim.model.policy import electricity_factor
 from energysim.model.supply import coal_mtce_per_mt, fuel_burnt, gas_mtce_per_bcm
@@ -239,8 +239,8 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
         float(v(m.total_cost)) / COST_SCALE * 1e6,
         {"units": "CNY (discounted)", "long_name": "discounted total system cost"},
     )
-    _add_conversion(ds, m, d)
     _add_kpis(ds, m, d)
+    _add_conversion(ds, m, d)
     _add_duals(ds, m, d, result)
     _add_provenance(ds, d, result)
     return ds
@@ -271,6 +271,13 @@ def _add_conversion(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData) -> None:
         [[v(fuel_use_mtce(m, d, t, y)) if t in m.generators else 0.0 for y in years] for t in techs]
     )
     attrs = {"units": "Mtce"}
+    ds.coords["technology_fuel"] = ("technology", [d.fuel[t] for t in techs])
+    ds.coords["technology_kind"] = ("technology", [d.kind[t] for t in techs])
+    ds["station_use"] = (
+        "year",
+        station_use_share(d) * ds["generation_total"].values,
+        {"units": "TWh", "long_name": "power plants' own use (share of gross generation)"},
+    )
     ds["fuel_input"] = (
         ("technology", "year"),
         fuel_total,
