@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from energysim.cli import balance, export, info, run, schema, validate
+from energysim.cli import balance, export, info, report, run, schema, validate
 from energysim.errors import InputError
 
 EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
@@ -59,6 +59,7 @@ for _function in (
     run.run,
     export.export,
     balance.balance,
+    report.report,
 ):
     _command(_function)
 
