@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from energysim.cli import balance, export, info, report, run, schema, validate
+from energysim.cli import balance, compare, export, info, report, run, schema, validate
 from energysim.errors import InputError
 
 EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
@@ -60,6 +60,8 @@ for _function in (
     export.export,
     balance.balance,
     report.report,
+    compare.compare,
+    compare.diff,
 ):
     _command(_function)
 
