@@ -32,8 +32,9 @@ def test_plan_case_as_stated_is_infeasible_and_says_which_target(tmp_path: Path)
 
 def test_run_writes_results_meeting_every_2025_target(tmp_path: Path) -> None:
     out = tmp_path / "plan.nc"
-    result = runner.invoke(app, ["run", PLAN, *SHORT, "--set", "targets.cbm_output_min.2025=20",
-                                 "--out", str(out)])
+    result = runner.invoke(
+        app, ["run", PLAN, *SHORT, "--set", "targets.cbm_output_min.2025=20", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "coal output" in result.output and "results written" in result.output
     ds = read_netcdf(out).sel(year=2025)
@@ -48,8 +49,20 @@ def test_run_writes_results_meeting_every_2025_target(tmp_path: Path) -> None:
 def test_failed_run_keeps_the_old_results_file(tmp_path: Path) -> None:
     out = tmp_path / "plan.nc"
     out.write_bytes(b"previous results")
-    result = runner.invoke(app, ["run", PLAN, *SHORT, "--set", "targets.co2_cap.2030=1",
-                                 "--set", "targets.cbm_output_min.2025=20", "--out", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            PLAN,
+            *SHORT,
+            "--set",
+            "targets.co2_cap.2030=1",
+            "--set",
+            "targets.cbm_output_min.2025=20",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 3, result.output
     assert "infeasible" in result.output
     assert out.read_bytes() == b"previous results"
@@ -63,16 +76,31 @@ def test_bad_input_exits_2_without_traceback() -> None:
 
 
 @pytest.mark.parametrize("hash_seed", ["1", "4242"])
-def test_same_scenario_same_result_whatever_the_hash_seed(tmp_path: Path, hash_seed: str
-                                                          ) -> None:
+def test_same_scenario_same_result_whatever_the_hash_seed(tmp_path: Path, hash_seed: str) -> None:
     reference = tmp_path / "reference.nc"
-    runner.invoke(app, ["run", PLAN, *SHORT, "--set", "targets.cbm_output_min.2025=20",
-                        "--out", str(reference)])
+    runner.invoke(
+        app,
+        ["run", PLAN, *SHORT, "--set", "targets.cbm_output_min.2025=20", "--out", str(reference)],
+    )
     out = tmp_path / f"seed{hash_seed}.nc"
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    subprocess.run([sys.executable, "-m", "energysim.cli.app", "run", PLAN, *SHORT, "--set",
-                    "targets.cbm_output_min.2025=20", "--out", str(out)], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "energysim.cli.app",
+            "run",
+            PLAN,
+            *SHORT,
+            "--set",
+            "targets.cbm_output_min.2025=20",
+            "--out",
+            str(out),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     a, b = read_netcdf(reference), read_netcdf(out)
     for name in ("solve_seconds",):
         a.attrs.pop(name), b.attrs.pop(name)

@@ -77,10 +77,17 @@ def test_values_table_lists_every_number() -> None:
             continue
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                key = ".".join(v for k, v in row.items()
-                               if k not in ("value", "unit", "source", "year"))
-                cells = (path.name, key, row.get("year", ""), row["value"], row["unit"],
-                         row["source"])
+                key = ".".join(
+                    v for k, v in row.items() if k not in ("value", "unit", "source", "year")
+                )
+                cells = (
+                    path.name,
+                    key,
+                    row.get("year", ""),
+                    row["value"],
+                    row["unit"],
+                    row["source"],
+                )
                 expected.append("| " + " | ".join(cells) + " |")
     assert lines[2 : 2 + len(expected)] == expected
     assert lines[2 + len(expected)] == ""
@@ -105,8 +112,10 @@ def test_numeric_variables_have_units(dataset: xr.Dataset) -> None:
     missing = [
         name
         for name, variable in dataset.data_vars.items()
-        if name not in NON_NUMERIC and name not in INDEX_VARIABLES
-        and np.issubdtype(variable.dtype, np.number) and variable.dtype != bool
+        if name not in NON_NUMERIC
+        and name not in INDEX_VARIABLES
+        and np.issubdtype(variable.dtype, np.number)
+        and variable.dtype != bool
         and not variable.attrs.get("units")
     ]
     assert not missing, f"numeric variables without a units attr: {missing}"
@@ -133,8 +142,9 @@ def test_seasonal_hours_preserve_annual_energy(dataset: xr.Dataset, profile: str
 # --- broken copies of inputs/shanxi -----------------------------------------------------------
 
 
-def _edit_row(folder: Path, file: str, match: Callable[[dict[str, str]], bool],
-              **changes: str) -> int:
+def _edit_row(
+    folder: Path, file: str, match: Callable[[dict[str, str]], bool], **changes: str
+) -> int:
     """Change cells of the first row of `file` that `match` accepts; its line number (header 1)."""
     path = folder / file
     with path.open(encoding="utf-8", newline="") as handle:
@@ -161,10 +171,16 @@ def _load_problems(folder: Path) -> list[Problem]:
 
 
 def _assert_located(problems: list[Problem], file: str, line: int, fragment: str) -> None:
-    hits = [p for p in problems if Path(p.file).name == file and p.line == line
-            and (fragment in p.message or fragment in p.path)]
+    hits = [
+        p
+        for p in problems
+        if Path(p.file).name == file
+        and p.line == line
+        and (fragment in p.message or fragment in p.path)
+    ]
     assert hits, f"no problem at {file}:{line} mentioning {fragment!r} in:\n" + "\n".join(
-        map(str, problems))
+        map(str, problems)
+    )
 
 
 @pytest.fixture
@@ -218,8 +234,9 @@ def test_unknown_source_id_format(broken: Path) -> None:
 
 
 def test_unknown_technology(broken: Path) -> None:
-    line = _edit_row(broken, "technology_parameters.csv", lambda row: True,
-                     technology="fusion_reactor")
+    line = _edit_row(
+        broken, "technology_parameters.csv", lambda row: True, technology="fusion_reactor"
+    )
     problems = _load_problems(broken)
     _assert_located(problems, "technology_parameters.csv", line, "unknown technology")
     _assert_located(problems, "technology_parameters.csv", line, "fusion_reactor")

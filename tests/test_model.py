@@ -93,7 +93,7 @@ def test_base_year_reproduces_2020_statistics(shanxi_base) -> None:
 def test_balances_close(shanxi_base) -> None:
     model, _, _, ds = shanxi_base
     assert max_residual(model) < 1e-6
-    coal = ds["coal_use"].sum("coal_use")
+    coal = ds["coal_use"].sum("coal_flow")
     np.testing.assert_allclose(coal, ds["coal_output"], rtol=1e-7)
     assert float(ds["unserved_energy"].sum()) < 1e-6
 

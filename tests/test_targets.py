@@ -127,64 +127,99 @@ class Case:
 
 def _share_case(method: str) -> Case:
     return Case(
-        "electricity_share_min[2025]", "min", "share",
+        "electricity_share_min[2025]",
+        "min",
+        "share",
         lambda free: free.value("electricity_share_final", 2025, method=method) + 0.01,
         lambda b: {"electricity_share_final": {"method": method, "min": {2025: b}}},
-        lambda r: r.value("electricity_share_final", 2025, method=method))
+        lambda r: r.value("electricity_share_final", 2025, method=method),
+    )
 
 
 CASES: dict[str, Case] = {
     "coal_output_max": Case(
-        "coal_output_max[2025]", "max", "Mt",
+        "coal_output_max[2025]",
+        "max",
+        "Mt",
         lambda free: 0.9 * free.value("coal_output", 2025),
         lambda b: {"coal_output": {2025: {"max": b}}},
-        lambda r: r.value("coal_output", 2025)),
+        lambda r: r.value("coal_output", 2025),
+    ),
     "coal_output_min": Case(
-        "coal_output_min[2025]", "min", "Mt",
+        "coal_output_min[2025]",
+        "min",
+        "Mt",
         lambda free: 1.05 * free.value("coal_output", 2025),
         lambda b: {"coal_output": {2025: {"min": b}}},
         lambda r: r.value("coal_output", 2025),
-        precondition=lambda free: 1.05 * free.value("coal_output", 2025) < MINE_CAPACITY_2025),
+        precondition=lambda free: 1.05 * free.value("coal_output", 2025) < MINE_CAPACITY_2025,
+    ),
     "cbm_output_min": Case(
-        "cbm_output_min[2025]", "min", "bcm",
+        "cbm_output_min[2025]",
+        "min",
+        "bcm",
         lambda free: free.value("cbm_output", 2025) + 3.0,
         lambda b: {"cbm_output_min": {2025: b}},
         lambda r: r.value("cbm_output", 2025),
-        precondition=lambda free: free.value("cbm_output", 2025) + 3.0 < GAS_2020 * 1.2**5),
+        precondition=lambda free: free.value("cbm_output", 2025) + 3.0 < GAS_2020 * 1.2**5,
+    ),
     "export_capacity_min": Case(
-        "export_capacity_min[2025]", "min", "GW",
+        "export_capacity_min[2025]",
+        "min",
+        "GW",
         lambda free: free.value("export_capacity", 2025) + 5.0,
         lambda b: {"export_capacity": {2025: {"min": b}}},
-        lambda r: r.value("export_capacity", 2025)),
+        lambda r: r.value("export_capacity", 2025),
+    ),
     "export_capacity_max": Case(
-        "export_capacity_max[2030]", "max", "GW",
+        "export_capacity_max[2030]",
+        "max",
+        "GW",
         lambda free: free.value("export_capacity", 2030) - 3.0,
         lambda b: {"export_capacity": {2030: {"max": b}}},
         lambda r: r.value("export_capacity", 2030),
-        precondition=lambda free: (free.value("export_capacity", 2030) - 3.0
-                                   > EXISTING_EXPORT_CAPACITY)),
+        precondition=lambda free: (
+            free.value("export_capacity", 2030) - 3.0 > EXISTING_EXPORT_CAPACITY
+        ),
+    ),
     "electricity_share_calorific": _share_case("calorific"),
     "electricity_share_coal_equivalent": _share_case("coal_equivalent"),
     "non_fossil_share_min": Case(
-        "non_fossil_share_min[2025]", "min", "share",
+        "non_fossil_share_min[2025]",
+        "min",
+        "share",
         lambda free: free.value("non_fossil_share", 2025) + 0.02,
         lambda b: {"non_fossil_share_min": {2025: b}},
-        lambda r: r.value("non_fossil_share", 2025)),
+        lambda r: r.value("non_fossil_share", 2025),
+    ),
     "co2_cap": Case(
-        "co2_cap[2030]", "max", "Mt CO2",
+        "co2_cap[2030]",
+        "max",
+        "Mt CO2",
         lambda free: 0.9 * free.value("co2_emissions", 2030),
         lambda b: {"co2_cap": {2030: b}},
-        lambda r: r.value("co2_emissions", 2030)),
+        lambda r: r.value("co2_emissions", 2030),
+    ),
     "co2_budget": Case(
-        "co2_budget", "max", "Mt CO2",
+        "co2_budget",
+        "max",
+        "Mt CO2",
         lambda free: 0.95 * free.co2_budget_used(2020, 2030),
         lambda b: {"co2_budget": {"start": 2020, "end": 2030, "max": b}},
-        lambda r: r.co2_budget_used(2020, 2030)),
+        lambda r: r.co2_budget_used(2020, 2030),
+    ),
 }
 
 
-def assert_binds(run: Run, reference: Run, constraint: str, sense: Sense, achieved: float,
-                 bound: float, scale: float | None = None) -> None:
+def assert_binds(
+    run: Run,
+    reference: Run,
+    constraint: str,
+    sense: Sense,
+    achieved: float,
+    bound: float,
+    scale: float | None = None,
+) -> None:
     """The target holds with equality, its dual has the sign of `sense` and is not zero, and the
     objective rose versus `reference`. `scale` sets the tolerance when the bound is zero."""
     tolerance = RTOL * (scale if scale is not None else max(abs(bound), 1.0))
@@ -199,7 +234,8 @@ def assert_binds(run: Run, reference: Run, constraint: str, sense: Sense, achiev
     else:
         assert dual < -DUAL_NONZERO, f"{constraint}: dual {dual:g} of a binding maximum"
     assert run.objective > reference.objective + COST_RISE, (
-        f"{constraint}: objective {run.objective} did not rise from {reference.objective}")
+        f"{constraint}: objective {run.objective} did not rise from {reference.objective}"
+    )
 
 
 @pytest.mark.parametrize("case_id", list(CASES))
@@ -214,8 +250,9 @@ def test_tight_target_binds_with_signed_dual(case_id: str, free: Run, scenario_d
 
 
 @pytest.mark.parametrize("case_id", list(CASES))
-def test_shadow_price_is_cost_per_unit_of_target(case_id: str, free: Run,
-                                                 scenario_dir: Path) -> None:
+def test_shadow_price_is_cost_per_unit_of_target(
+    case_id: str, free: Run, scenario_dir: Path
+) -> None:
     """The shadow price (CNY per unit of the target) predicts the cost of a small further
     tightening: delta objective = shadow price x delta bound (an LP stays in its basis)."""
     case = CASES[case_id]
@@ -227,7 +264,8 @@ def test_shadow_price_is_cost_per_unit_of_target(case_id: str, free: Run,
     actual = (nudged.objective - run.objective) * 1e9  # bn CNY -> CNY
     assert actual == pytest.approx(predicted, rel=FD_RTOL), (
         f"{case.constraint}: shadow price {run.dual(case.constraint):g} CNY/{case.unit} predicts "
-        f"{predicted:g} CNY for a step of {step:g}, the objective moved {actual:g} CNY")
+        f"{predicted:g} CNY for a step of {step:g}, the objective moved {actual:g} CNY"
+    )
 
 
 def test_co2_peak_binds_with_signed_dual(free: Run, scenario_dir: Path) -> None:
@@ -242,8 +280,9 @@ def test_co2_peak_binds_with_signed_dual(free: Run, scenario_dir: Path) -> None:
     run = run_scenario(scenario_dir, "peak", {"co2_cap": {2025: cap}, "co2_peak_year": 2025})
     assert list(run.ds["target"].values) == ["co2_peak[2030]", "co2_cap[2025]"]
     change = run.value("co2_emissions", 2030) - run.value("co2_emissions", 2025)
-    assert_binds(run, reference, "co2_peak[2030]", "max", change, 0.0,
-                 scale=run.value("co2_emissions", 2025))
+    assert_binds(
+        run, reference, "co2_peak[2030]", "max", change, 0.0, scale=run.value("co2_emissions", 2025)
+    )
     assert run.ds.attrs["co2_peak_year"] in (2020, 2025)
     assert run.dual("co2_cap[2025]") < -DUAL_NONZERO
 
@@ -257,8 +296,12 @@ def test_slack_targets_have_zero_dual(free: Run, scenario_dir: Path) -> None:
         "co2_cap": {2030: 1.5 * free.value("co2_emissions", 2030)},
     }
     run = run_scenario(scenario_dir, "slack", targets)
-    names = ["coal_output_max[2025]", "export_capacity_max[2030]", "non_fossil_share_min[2030]",
-             "co2_cap[2030]"]
+    names = [
+        "coal_output_max[2025]",
+        "export_capacity_max[2030]",
+        "non_fossil_share_min[2030]",
+        "co2_cap[2030]",
+    ]
     assert sorted(run.ds["target"].values) == sorted(names)
     for name in names:
         assert abs(run.dual(name)) < DUAL_ZERO, f"{name}: dual {run.dual(name):g} of a slack target"

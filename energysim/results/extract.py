@@ -14,8 +14,10 @@ import xarray as xr
 
 import energysim
 from energysim.model.capacity import alive_builds, existing_alive
-from energysim.model.data import COST_SCALE, ModelData
+from energysim.model.data import COST_SCALE, TWH_PER_MTCE, ModelData
+from energysim.model.dispatch import fuel_use_mtce, station_use_share
 from energysim.model.emissions import COMBUSTION_FUELS
+from energysim.model.policy import electricity_factor
 from energysim.model.supply import coal_mtce_per_mt, fuel_burnt, gas_mtce_per_bcm
 from energysim.solve.highs import SolveResult
 
@@ -174,11 +176,14 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
         "final": lambda y: v(m.final_carrier_total["gas", y]) / gas_mtce_per_bcm(d, y),
         "gas_shipped_out": lambda y: d.series("gas_shipped_out", y, default=0.0),
     }
-    for name, flows, unit in (("coal_use", coal_flows, "Mt"), ("gas_use", gas_flows, "bcm")):
-        ds.coords[name] = list(flows)
+    for name, dim, flows, unit in (
+        ("coal_use", "coal_flow", coal_flows, "Mt"),
+        ("gas_use", "gas_flow", gas_flows, "bcm"),
+    ):
+        ds.coords[dim] = list(flows)  # a dim named like its variable would lose these labels
         add(
             name,
-            (name, "year"),
+            (dim, "year"),
             grid(lambda u, y, f=flows: f[u](y), list(flows), years),
             unit,
             f"{name.split('_')[0]} by use",
@@ -236,9 +241,74 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
         {"units": "CNY (discounted)", "long_name": "discounted total system cost"},
     )
     _add_kpis(ds, m, d)
+    _add_conversion(ds, m, d)
     _add_duals(ds, m, d, result)
     _add_provenance(ds, d, result)
     return ds
+
+
+def _add_conversion(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Fuel burnt per technology and the conversion factors to standard coal: what an energy
+    balance in tce needs beyond the physical flows."""
+    v, years, techs = pyo.value, d.years, list(ds.technology.values)
+    chp = d.techs_of("chp")
+    weight = np.asarray(d.inputs["slice_weight"].values, dtype=float)
+    chp_heat_twh = [
+        float(sum(weight[i] * v(m.chp_heat[y, s]) for i, s in enumerate(d.slices)) / 1000)
+        for y in years
+    ]
+    fuel_for_heat = np.array(
+        [
+            [
+                chp_heat_twh[j] * d.tech("heat_fuel_rate", t, y, 0.0) / 1000 / max(len(chp), 1)
+                if t in chp
+                else 0.0
+                for j, y in enumerate(years)
+            ]
+            for t in techs
+        ]
+    )
+    fuel_total = np.array(
+        [[v(fuel_use_mtce(m, d, t, y)) if t in m.generators else 0.0 for y in years] for t in techs]
+    )
+    attrs = {"units": "Mtce"}
+    for name in ("slice_season", "slice_hour", "slice_weight"):
+        if name in d.inputs:
+            ds.coords[name] = ("slice", d.inputs[name].values, dict(d.inputs[name].attrs))
+    ds.coords["technology_fuel"] = ("technology", [d.fuel[t] for t in techs])
+    ds.coords["technology_kind"] = ("technology", [d.kind[t] for t in techs])
+    ds["station_use"] = (
+        "year",
+        station_use_share(d) * ds["generation_total"].values,
+        {"units": "TWh", "long_name": "power plants' own use (share of gross generation)"},
+    )
+    ds["fuel_input"] = (
+        ("technology", "year"),
+        fuel_total,
+        {**attrs, "long_name": "fuel burnt by power plants; CHP incl. fuel for heat"},
+    )
+    ds["fuel_input_heat"] = (
+        ("technology", "year"),
+        fuel_for_heat,
+        {**attrs, "long_name": "part of fuel_input that CHP burns for district heat"},
+    )
+    ds["boiler_fuel"] = (
+        "year",
+        [v(m.boiler_fuel[y]) for y in years],
+        {**attrs, "long_name": "coal for heat-only boilers"},
+    )
+    ds["tce_factor_coal"] = ("year", [coal_mtce_per_mt(d, y) for y in years], {"units": "Mtce/Mt"})
+    ds["tce_factor_gas"] = ("year", [gas_mtce_per_bcm(d, y) for y in years], {"units": "Mtce/bcm"})
+    ds["tce_factor_electricity"] = (
+        ("method", "year"),
+        [[electricity_factor(d, k, y) for y in years] for k in ds.method.values],
+        {"units": "Mtce/TWh", "long_name": "calorific 电热当量法, coal-equivalent 发电煤耗法"},
+    )
+    ds["tce_factor_heat"] = (
+        "year",
+        [1.0 / TWH_PER_MTCE] * len(years),
+        {"units": "Mtce/TWh_th", "long_name": "heat's calorific value, as in the heat balance"},
+    )
 
 
 def _add_kpis(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData) -> None:

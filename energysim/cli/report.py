@@ -1,0 +1,29 @@
+"""`energysim report RESULTS.nc`: charts and one self-contained HTML page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from energysim.errors import InputError, Problem
+from energysim.report.html import write_report
+from energysim.report.labels import LANGUAGES
+from energysim.report.load import open_results
+
+
+def report(
+    results: Annotated[Path, typer.Argument(help="results file (.nc) of `energysim run`")],
+    lang: Annotated[str, typer.Option(help="labels: en or zh")] = "en",
+    out: Annotated[
+        Path | None, typer.Option(help="folder (default: RESULTS_report/ beside the results)")
+    ] = None,
+) -> None:
+    """Write the charts (PNG and SVG) and report.html of one run."""
+    if lang not in LANGUAGES:
+        raise InputError([Problem("--lang", 1, 1, "lang", f"{lang!r} is not one of {LANGUAGES}")])
+    ds = open_results(results)
+    folder = out or results.with_name(f"{results.stem}_report")
+    page = write_report(ds, folder, lang)
+    typer.echo(f"charts and {page.name} written to {folder}")
