@@ -122,7 +122,8 @@ def account(
     cost["carbon_price"] = co2 * system.carbon_price[None]
     cost["export_revenue"] = -out.exported * system.export_price[None]
     cost["coal_sales"] = -shipped * system.tce_coal[None] * coal_price
-    annual = np.stack([cost[k] for k in COMPONENTS], axis=1) * 1e6  # (S, K, Y) CNY/yr
+    annual = np.stack([np.broadcast_to(cost[k], (n, years)) for k in COMPONENTS], axis=1)
+    annual = annual * 1e6  # (S, components, Y) CNY/yr
     total = (annual.sum(axis=1) * system.discount_factor[None]).sum(axis=1)
 
     factors = system.electricity_factor  # (2, Y)

@@ -134,7 +134,8 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
     storage = d.techs_of("storage")
 
     def tech_grid(parameter: str, techs: list[str], default: float) -> np.ndarray:
-        return np.array([[d.tech(parameter, t, y, default) for y in years] for t in techs])
+        values = [[d.tech(parameter, t, y, default) for y in years] for t in techs]
+        return np.array(values, dtype=float).reshape(len(techs), len(years))
 
     capacity = plan["capacity"].sel(technology=d.technologies)
     cap = capacity.sel(technology=generators).values.astype(float)
@@ -156,19 +157,21 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
     min_load = tech_grid("min_load", generators, 0.0) * is_chp[:, None]
     must_run = min_load * availability * cap if heat_in_slice.any() else 0 * cap
 
-    storage_cap = capacity.sel(technology=storage).values.astype(float).reshape(len(storage), -1)
+    storage_cap = (
+        capacity.sel(technology=storage).values.astype(float).reshape(len(storage), len(years))
+    )
     energy = storage_cap * tech_grid("energy_to_power", storage, 0.0)
     efficiency = tech_grid("round_trip_efficiency", storage, 1.0)
     total_power = storage_cap.sum(axis=0)
     safe_power = np.where(total_power > 0, total_power, 1.0)
 
-    flows = plan["corridor_flow"].values.reshape(-1, len(years))
+    flows = plan["corridor_flow"].values.reshape(len(d.corridors), len(years))
     prices = np.array(
         [
             [d.series("corridor_export_price", y, 0.0, corridor=c) for y in years]
             for c in d.corridors
         ]
-    ).reshape(-1, len(years))
+    ).reshape(len(d.corridors), len(years))
     exported = flows.sum(axis=0)
     export_price = np.where(
         exported > 0, (flows * prices).sum(axis=0) / np.maximum(exported, 1e-12), 0.0

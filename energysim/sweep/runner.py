@@ -64,8 +64,14 @@ def run_chunks(
     scheduler: str | None = None,
     progress: bool = True,
     on_chunk: Callable[[Chunk], None] | None = None,
+    processes: bool | None = None,
 ) -> list[Chunk]:
-    """Compute and persist every chunk not already in the store; return all chunks in order."""
+    """Compute and persist every chunk not already in the store; return all chunks in order.
+
+    workers: a local dask cluster of that many single-threaded workers (processes unless
+    `processes` says otherwise); scheduler: an existing dask scheduler; neither: in-process.
+    on_chunk is called after each chunk is persisted.
+    """
     every = chunks(sweep.size, sweep.chunk_size)
     pending = [c for c in every if not store.done(c)]
     with _progress(progress, len(every), len(every) - len(pending)) as advance:
@@ -78,7 +84,11 @@ def run_chunks(
                 if on_chunk:
                     on_chunk(chunk)
         else:
-            _run_distributed(sweep, store, pending, workers, scheduler, advance, on_chunk)
+            local = {
+                "n_workers": workers or 1,
+                "processes": (workers or 1) > 1 if processes is None else processes,
+            }
+            _run_distributed(sweep, store, pending, local, scheduler, advance, on_chunk)
     return every
 
 
@@ -86,7 +96,7 @@ def _run_distributed(
     sweep: Sweep,
     store: ChunkStore,
     pending: list[Chunk],
-    workers: int | None,
+    local: dict,
     scheduler: str | None,
     advance: Callable[[], None],
     on_chunk: Callable[[Chunk], None] | None,
@@ -98,12 +108,7 @@ def _run_distributed(
             client = stack.enter_context(Client(scheduler))
         else:
             cluster = stack.enter_context(
-                LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=workers > 1,
-                    dashboard_address=None,
-                )
+                LocalCluster(threads_per_worker=1, dashboard_address=None, **local)
             )
             client = stack.enter_context(Client(cluster))
         system = client.scatter(sweep.system, broadcast=True)

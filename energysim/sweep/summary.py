@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import xarray as xr
 
@@ -57,6 +59,7 @@ def target_outcomes(ds: xr.Dataset, scenario: Scenario) -> dict[str, np.ndarray]
 def summarise(ds: xr.Dataset, scenario: Scenario) -> xr.Dataset:
     """Quantiles over samples of each KPI by year, and P(target met) for each target."""
     out = xr.Dataset()
+    warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)  # shares without data
     for name in KPIS:
         q = ds[name].quantile(list(QUANTILES), dim="sample")
         out[f"{name}_quantiles"] = q.assign_attrs(units=ds[name].attrs.get("units", ""))
