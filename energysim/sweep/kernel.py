@@ -168,11 +168,15 @@ def dispatch(
             charge, discharge = _storage(system, y, residual)
             out.storage_charge[:, y], out.storage_discharge[:, y] = charge, discharge
 
-        surplus = np.maximum(-residual, 0)
-        surplus_energy = _energy(surplus, weight)
-        np.minimum(surplus, renewable, out=surplus)
-        curtailed = _energy(surplus, weight)
-        del surplus, renewable
+        # surplus only in some samples (often none): work on those rows alone
+        surplus_energy, curtailed = np.zeros(n), np.zeros(n)
+        rows = np.flatnonzero(residual.min(axis=1) < 0)
+        if rows.size:
+            surplus = np.maximum(-residual[rows], 0)
+            surplus_energy[rows] = _energy(surplus, weight)
+            np.minimum(surplus, renewable[rows], out=surplus)
+            curtailed[rows] = _energy(surplus, weight)
+        del renewable
         out.curtailment[:, y] = curtailed
         attribute_renewables(out, system, y, available_energy, curtailed)
         attribute_must_run(out, system, y, surplus_energy - curtailed)
@@ -245,10 +249,15 @@ def _renewables(
             energy[:, i] = float(system.weight @ power[0].astype(float)) / 1000.0
             total += power
             continue
-        power = np.multiply.outer(c.yield_multiplier[:, k].astype(dtype), profile)
-        np.minimum(power, 1, out=power)
+        multiplier = c.yield_multiplier[:, k]
+        power = np.multiply.outer(multiplier.astype(dtype), profile)
+        if multiplier.max() * profile.max() > 1:  # clip at full output only when it can bind
+            np.minimum(power, 1, out=power)
+            energy[:, i] = system.available[k, y] * _energy(power, system.weight)
+        else:
+            energy[:, i] = system.available[k, y] * multiplier * (system.weight @ system.profile[k])
+            energy[:, i] /= 1000.0
         power *= dtype(system.available[k, y])
-        energy[:, i] = _energy(power, system.weight)
         total += power
     return total, energy
 
@@ -273,21 +282,22 @@ def _storage(system: System, y: int, residual: np.ndarray) -> tuple[np.ndarray, 
     n, hours = residual.shape
     window = system.storage_window
     cycles = residual.reshape(n, hours // window, window)
-    w = system.weight.reshape(hours // window, window).astype(residual.dtype)
-    charge = np.minimum(np.maximum(-cycles, 0), power)
-    deficit = np.minimum(np.maximum(cycles, 0), power)
-    charge_energy = np.einsum("scw,cw->sc", charge, w, dtype=np.float64)
-    deficit_energy = np.einsum("scw,cw->sc", deficit, w, dtype=np.float64)
+    # only cycles with a surplus charge anything: work on those alone
+    sample, cycle = np.nonzero(cycles.min(axis=2) < 0)
+    active = cycles[sample, cycle]  # (m, window) copy
+    w = system.weight.reshape(hours // window, window)[cycle].astype(residual.dtype)
+    charge = np.minimum(np.maximum(-active, 0), power)
+    deficit = np.minimum(np.maximum(active, 0), power)
+    charge_energy = np.einsum("mw,mw->m", charge, w, dtype=np.float64)
+    deficit_energy = np.einsum("mw,mw->m", deficit, w, dtype=np.float64)
     moved = np.minimum(np.minimum(charge_energy, energy_limit / np.sqrt(eta)), deficit_energy / eta)
     a = np.where(charge_energy > 0, moved / np.where(charge_energy > 0, charge_energy, 1), 0)
-    b = np.where(
-        deficit_energy > 0, eta * moved / np.where(deficit_energy > 0, deficit_energy, 1), 0
-    )
-    charge *= a[..., None].astype(residual.dtype)
-    deficit *= b[..., None].astype(residual.dtype)
-    cycles += charge
-    cycles -= deficit
-    return moved.sum(axis=1) / 1000.0, eta * moved.sum(axis=1) / 1000.0
+    b = eta * moved / np.where(deficit_energy > 0, deficit_energy, 1)
+    active += charge * a[:, None].astype(residual.dtype)
+    active -= deficit * b[:, None].astype(residual.dtype)
+    cycles[sample, cycle] = active
+    moved_by_sample = np.bincount(sample, moved, minlength=n)
+    return moved_by_sample / 1000.0, eta * moved_by_sample / 1000.0
 
 
 def _merit_order(
@@ -343,7 +353,16 @@ def _count_below(ranked: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
 
 
 def _prefix_at(values: np.ndarray, below: np.ndarray) -> np.ndarray:
-    """Sum of each row's first `below` entries, in float64."""
-    prefix = np.zeros((values.shape[0], values.shape[1] + 1))
-    np.cumsum(values, axis=1, dtype=np.float64, out=prefix[:, 1:])
-    return np.take_along_axis(prefix, below, axis=1)
+    """Sum of each row's first `below` entries, in float64, without a full cumulative sum:
+    block sums (one pass), their cumulative sum, plus the part of one block per threshold."""
+    n, hours = values.shape
+    block = max(b for b in range(1, min(hours, 128) + 1) if hours % b == 0)
+    sums = values.reshape(n, hours // block, block).sum(axis=2, dtype=np.float64)
+    starts = np.zeros((n, hours // block + 1))
+    np.cumsum(sums, axis=1, out=starts[:, 1:])
+    whole, rest = np.divmod(below, block)
+    offsets = np.arange(block)
+    index = np.minimum(whole[..., None] * block + offsets, hours - 1).reshape(n, -1)
+    part = np.take_along_axis(values, index, axis=1).reshape(*below.shape, block)
+    part = np.where(offsets < rest[..., None], part, 0).sum(axis=2, dtype=np.float64)
+    return np.take_along_axis(starts, whole, axis=1) + part
