@@ -78,6 +78,14 @@ def test_sobol_sampler_and_inconsistent_correlations() -> None:
         }
     )
     values = draw_samples(sobol, 512, seed=0)["coal_price"]
+    assert (
+        len(
+            draw_samples(load_scenario(ROOT / "scenarios" / "sweep-14fyp.yaml").uncertainty, 2, 0)[
+                "coal_price"
+            ]
+        )
+        == 2
+    )  # fewer samples than parameters
     assert abs(values.mean() - 1) < 0.005 and abs(values.std() - 0.1) < 0.005
     overrides = [
         "uncertainty.parameters.coal_price={distribution: uniform, low: 0, high: 1}",

@@ -84,7 +84,11 @@ def iman_conover(unit: np.ndarray, target: np.ndarray, rng: np.random.Generator)
     scores = special.ndtri(np.arange(1, n + 1) / (n + 1))
     columns = np.column_stack([rng.permutation(scores) for _ in range(d)])
     achieved = np.corrcoef(columns, rowvar=False) if d > 1 else np.ones((1, 1))
-    p, q = np.linalg.cholesky(target), np.linalg.cholesky(achieved)
+    p = np.linalg.cholesky(target)
+    try:
+        q = np.linalg.cholesky(achieved)
+    except np.linalg.LinAlgError:  # fewer samples than parameters: scores cannot be decorrelated
+        q = np.eye(d)
     correlated = columns @ np.linalg.inv(q).T @ p.T
     out = np.empty_like(unit)
     for j in range(d):  # a loop over parameters, not samples
