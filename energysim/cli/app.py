@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from energysim.cli import balance, compare, export, info, report, run, schema, validate
+from energysim.cli import balance, compare, export, info, report, run, schema, sweep, validate
 from energysim.errors import InputError
 
 EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
@@ -57,6 +57,7 @@ for _function in (
     schema.schema,
     info.info,
     run.run,
+    sweep.sweep,
     export.export,
     balance.balance,
     report.report,
