@@ -28,7 +28,6 @@ from energysim.scenario.schema import Scenario
 FUELS = ("coal", "gas", "oil", "biomass")  # priced fuels; a technology with fuel "none" is free
 YIELD_PARAMETER = {"wind": "wind_yield", "solar": "solar_yield"}
 CAPEX_PARAMETER = {"wind": "capex_wind", "solar": "capex_solar", "battery": "capex_battery"}
-COAL_USES = ("power_heat", "final", "coal_to_coking", "coal_to_chemicals", "coal_shipped_out")
 PLAN_VARIABLES = ("capacity", "new_capacity", "corridor_flow", "final_energy", "cost")
 
 
@@ -214,11 +213,9 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         return np.array([d.series(name, y, default) for y in years])
 
     def coal_shipped_out() -> np.ndarray:
-        # results files name the coal_use rows by position: the coordinate of the same name
-        # is overwritten by the variable in extract.py, so read the row by its fixed order
         if "coal_use" not in plan:
             return np.zeros(len(years))
-        return plan["coal_use"].values[COAL_USES.index("coal_shipped_out")].astype(float)
+        return plan["coal_use"].sel(coal_flow="coal_shipped_out", year=years).values.astype(float)
 
     carbon = scenario.carbon_policy.price
     carbon_years = sorted(carbon)
