@@ -9,19 +9,35 @@ from __future__ import annotations
 import pyomo.environ as pyo
 import xarray as xr
 
-from energysim.model import capacity, demand, dispatch, emissions, objective, policy, supply, trade
+from energysim.model import (
+    capacity,
+    demand,
+    dispatch,
+    emissions,
+    objective,
+    policy,
+    supply,
+    trade,
+    uncertain,
+)
 from energysim.model.data import ModelData, prepare
 from energysim.scenario.schema import Scenario
 
 
 def build_model(
-    scenario: Scenario, inputs: xr.Dataset, d: ModelData | None = None
+    scenario: Scenario,
+    inputs: xr.Dataset,
+    d: ModelData | None = None,
+    sample_multipliers: bool = False,
 ) -> tuple[pyo.ConcreteModel, ModelData]:
     """The Pyomo model of `scenario` on `inputs`, and the lookups it was built from (`d`, when
-    already prepared from the same scenario and inputs)."""
+    already prepared from the same scenario and inputs). With `sample_multipliers`, the uncertain
+    inputs enter as mutable Params `m.sample_multiplier` (see `uncertain`), all 1."""
     d = d or prepare(scenario, inputs)
     m = pyo.ConcreteModel(name=scenario.name)
     _define_sets(m, d)
+    if sample_multipliers:
+        uncertain.define_sample_multipliers(m)
     capacity.define_capacity_variables(m, d)
     capacity.define_capacity_constraints(m, d)
     dispatch.define_dispatch_variables(m, d)

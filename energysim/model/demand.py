@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from energysim.model.data import ModelData
+from energysim.model.uncertain import grown, is_sampled, multiplier
 
 ELECTRICITY = "electricity"
 
@@ -19,8 +20,9 @@ def efficiency(d: ModelData, sector: str, carrier: str, y: int) -> float:
     return d.series("final_efficiency", y, sector=sector, carrier=carrier)
 
 
-def useful_demand(d: ModelData, sector: str, y: int) -> float:
-    """Useful energy (Mtce) = base-year final use x base efficiency x demand index."""
+def useful_demand(d: ModelData, sector: str, y: int, growth: object = 1.0) -> object:
+    """Useful energy (Mtce) = base-year final use x base efficiency x demand index, the index's
+    growth since the base year times `growth` (a sample multiplier, see `uncertain`)."""
     y0 = d.years[0]
     base = sum(
         float(d.inputs["final_energy_base"].sel(sector=sector, carrier=c))
@@ -28,7 +30,7 @@ def useful_demand(d: ModelData, sector: str, y: int) -> float:
         for c in d.carriers
         if efficiency(d, sector, c, y0) == efficiency(d, sector, c, y0)
     )
-    return base * d.series("final_demand_index", y, default=1.0, sector=sector)
+    return grown(base, d.series("final_demand_index", y, default=1.0, sector=sector), growth)
 
 
 def electricity_loss_share(d: ModelData) -> float:
@@ -79,11 +81,16 @@ def define_demand_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
             doc="TWh, final electricity plus own use and losses",
         )
     else:
-        m.electricity_consumption = pyo.Expression(
-            m.years,
-            rule=lambda m, y: d.series("electricity_consumption", y, default=0.0),
-            doc="TWh, exogenous",
-        )
+        base = d.series("electricity_consumption", d.years[0], default=0.0)
+
+        def exogenous(m: pyo.ConcreteModel, y: int) -> object:
+            consumption = d.series("electricity_consumption", y, default=0.0)
+            growth = multiplier(m, d, "demand_growth", y)
+            if not is_sampled(growth):
+                return consumption
+            return consumption + (growth - 1.0) * (consumption - base)
+
+        m.electricity_consumption = pyo.Expression(m.years, rule=exogenous, doc="TWh, exogenous")
 
 
 def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -96,6 +103,9 @@ def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     if not has_final_energy(d):
         return
 
+    def useful_of(s: str, y: int) -> object:
+        return useful_demand(d, s, y, multiplier(m, d, "demand_growth", y))
+
     def useful_rule(m: pyo.ConcreteModel, s: str, y: int) -> pyo.Expression:
         served = sum(
             m.final_use[s, c, y] * efficiency(d, s, c, y)
@@ -104,7 +114,7 @@ def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         )
         if isinstance(served, int | float):
             return pyo.Constraint.Skip
-        return served == useful_demand(d, s, y)
+        return served == useful_of(s, y)
 
     m.final_useful_balance = pyo.Constraint(m.sectors, m.years, rule=useful_rule)
 
@@ -117,9 +127,10 @@ def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
                 return pyo.Constraint.Skip
             if m.final_use[s, c, y].fixed and m.final_use[s, c, prev].fixed:
                 return pyo.Constraint.Skip
-            growth = useful_demand(d, s, y) / max(useful_demand(d, s, prev), 1e-9)
+            before = useful_of(s, prev)
+            growth = useful_of(s, y) / (before if is_sampled(before) else max(before, 1e-9))
             change = m.final_use[s, c, y] * eff - m.final_use[s, c, prev] * eff_prev * growth
-            return direction * change <= rate * d.period_length[prev] * useful_demand(d, s, y)
+            return direction * change <= rate * d.period_length[prev] * useful_of(s, y)
 
         return rule
 
@@ -133,7 +144,7 @@ def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
             if share != share or eff != eff or m.final_use[s, c, y].fixed:
                 return pyo.Constraint.Skip
             useful = m.final_use[s, c, y] * eff
-            limit = share * useful_demand(d, s, y)
+            limit = share * useful_of(s, y)
             return useful >= limit if bound == "min" else useful <= limit
 
         return rule

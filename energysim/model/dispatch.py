@@ -12,6 +12,7 @@ import math
 import pyomo.environ as pyo
 
 from energysim.model.data import HOURS_PER_YEAR, TWH_PER_MTCE, ModelData
+from energysim.model.uncertain import YIELD_PARAMETER, capped, multiplier
 
 PROFILE_OF = {"wind": "wind_cf", "solar": "solar_cf", "hydro": "hydro_cf"}
 
@@ -65,7 +66,8 @@ def define_generation_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
 
     def available_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
-        available = m.capacity[t, y] * availability(d, t, y, s)
+        factor = multiplier(m, d, YIELD_PARAMETER.get(t), y)
+        available = m.capacity[t, y] * capped(availability(d, t, y, s), factor)
         if t in d.techs_of("variable"):
             return m.generation[t, y, s] + m.curtailment[t, y, s] == available
         return m.generation[t, y, s] <= available

@@ -9,6 +9,7 @@ from energysim.model.capacity import alive_builds
 from energysim.model.data import COST_SCALE, ModelData, capital_recovery_factor
 from energysim.model.dispatch import energy_twh
 from energysim.model.supply import TRANCHES, fuel_burnt, has_coal_supply
+from energysim.model.uncertain import CAPEX_PARAMETER, PRICE_PARAMETER, multiplier, scaled
 
 COMPONENTS = (
     "investment",
@@ -53,14 +54,18 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
         years = sorted(carbon_prices)
         return float(np.interp(y, years, [carbon_prices[k] for k in years]))
 
-    def fuel_price(fuel: str, y: int) -> float:
-        return d.series("fuel_price", y, default=0.0, fuel_type=fuel)
+    def fuel_price(fuel: str, y: int) -> object:
+        price = d.series("fuel_price", y, default=0.0, fuel_type=fuel)
+        return scaled(price, multiplier(m, d, PRICE_PARAMETER.get(fuel), y))
+
+    def capex(t: str, b: int) -> object:
+        return scaled(d.tech("capex", t, b, 0.0), multiplier(m, d, CAPEX_PARAMETER.get(t), b))
 
     def component(m: pyo.ConcreteModel, k: str, y: int) -> pyo.Expression:
         if k == "investment":
             return sum(
                 m.new_capacity[t, b]
-                * d.tech("capex", t, b, 0.0)
+                * capex(t, b)
                 * capital_recovery_factor(rate, d.tech("lifetime", t, b, 1.0))
                 for t in m.technologies
                 for b in alive_builds(d, t, y)

@@ -7,6 +7,7 @@ import pyomo.environ as pyo
 
 from energysim.model.data import ModelData
 from energysim.model.dispatch import fuel_use_mtce
+from energysim.model.uncertain import multiplier, scaled
 
 TRANCHES = (1, 2, 3)
 BASE_YEAR_TOLERANCE = 0.02  # pinned base-year statistics hold within +/- 2 %
@@ -46,7 +47,7 @@ def define_supply_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
     )
     for y in d.years:
         demand = d.series("coal_shipped_out", y, default=0.0)
-        m.coal_shipped_out[y].setub(demand)
+        m.coal_shipped_out[y].setub(scaled(demand, multiplier(m, d, "coal_shipped_out", y)))
         if d.scenario.model.pin_base_year and y == d.years[0]:
             m.coal_shipped_out[y].fix(demand)
     m.gas_output = pyo.Var(m.years, domain=pyo.NonNegativeReals, doc="bcm")

@@ -6,6 +6,7 @@ import pyomo.environ as pyo
 
 from energysim.model.data import ModelData
 from energysim.model.dispatch import energy_twh
+from energysim.model.uncertain import multiplier, scaled
 
 
 def corridor_existing(d: ModelData, c: str, y: int) -> float:
@@ -85,7 +86,9 @@ def define_trade_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     def demand_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
         demand = d.series("electricity_export_demand", y)
-        return pyo.Constraint.Skip if demand != demand else m.electricity_exported[y] <= demand
+        if demand != demand:
+            return pyo.Constraint.Skip
+        return m.electricity_exported[y] <= scaled(demand, multiplier(m, d, "export_demand", y))
 
     m.export_demand = pyo.Constraint(m.years, rule=demand_rule)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -44,10 +45,14 @@ def compute_chunk(
 
 @dataclass
 class Sweep:
-    system: System
+    """What to sweep: `compute(system, params, start, dtype)` gives one chunk's Dataset; the
+    simulating kernel on a `System` by default, `optimise.optimise_chunk` on a `Problem`."""
+
+    system: Any  # a System (simulate) or an optimise.Problem
     samples: dict[str, np.ndarray]
     chunk_size: int
     dtype: str = "float32"
+    compute: Callable[[Any, dict[str, np.ndarray], int, str], xr.Dataset] = compute_chunk
 
     @property
     def size(self) -> int:
@@ -78,7 +83,7 @@ def run_chunks(
         if workers is None and scheduler is None:
             for chunk in pending:
                 store.save(
-                    chunk, compute_chunk(sweep.system, sweep.slice(chunk), chunk.start, sweep.dtype)
+                    chunk, sweep.compute(sweep.system, sweep.slice(chunk), chunk.start, sweep.dtype)
                 )
                 advance()
                 if on_chunk:
@@ -114,7 +119,7 @@ def _run_distributed(
         system = client.scatter(sweep.system, broadcast=True)
         futures = {
             client.submit(
-                compute_chunk, system, sweep.slice(c), c.start, sweep.dtype, pure=False
+                sweep.compute, system, sweep.slice(c), c.start, sweep.dtype, pure=False
             ): c
             for c in pending
         }
