@@ -1,5 +1,6 @@
 """`energysim sweep SCENARIO.yaml`: sample the scenario's uncertain parameters, simulate the
-plan under every sample, persist chunks as they finish, write the sweep and its summary."""
+plan under every sample (or, with `--mode optimise`, re-solve the LP for every sample), persist
+chunks as they finish, write the sweep and its summary."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from energysim.sweep.summary import summarise, summary_table
 
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)\s*$", re.IGNORECASE)
 UNITS = {"": 1, "B": 1, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
+OPTIMISE_CHUNK = 20  # samples per chunk of LP solves: a chunk is seconds, so little is lost
 
 
 def parse_size(text: str) -> int:
@@ -44,7 +46,8 @@ def sweep(
         Path | None, typer.Option(help="results file of `energysim run` to simulate")
     ] = None,
     mode: Annotated[
-        str, typer.Option(help="simulate (the kernel); optimise is not available yet")
+        str,
+        typer.Option(help="simulate (the kernel on a plan) or optimise (the LP per sample)"),
     ] = "simulate",
     workers: Annotated[int | None, typer.Option(min=1, help="local dask workers")] = None,
     scheduler: Annotated[
@@ -62,13 +65,15 @@ def sweep(
     ] = None,
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
 ) -> None:
-    """Sweep a scenario's uncertain parameters over a plan; write results and a summary."""
+    """Sweep a scenario's uncertain parameters over a plan (or re-optimise it per sample);
+    write results and a summary."""
+    from energysim.sweep.optimise import ScenarioLP, optimise_chunk
     from energysim.sweep.plan import build_system, load_plan
     from energysim.sweep.runner import Sweep, chunk_size_for, run_chunks
     from energysim.sweep.store import ChunkStore
 
     options: dict[str, tuple[str, tuple[str, ...]]] = {
-        "--mode": (mode, ("simulate",)),  # optimise (LP per sample) is not built yet
+        "--mode": (mode, ("simulate", "optimise")),
         "--precision": (precision, ("float32", "float64")),
     }
     bad = [
@@ -79,6 +84,10 @@ def sweep(
     if workers is not None and scheduler is not None:
         bad.append(
             Problem("--workers", 1, 1, "--workers", "give --workers or --scheduler, not both")
+        )
+    if mode == "optimise" and plan is not None:
+        bad.append(
+            Problem("--plan", 1, 1, "--plan", "--mode optimise solves its own plan per sample")
         )
     if bad:
         raise InputError(bad)
@@ -100,17 +109,26 @@ def sweep(
     inputs = load_inputs(
         scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
     )
-    plan_ds, source = (
-        (load_plan(plan), str(plan)) if plan else (_fresh_plan(scenario, inputs), "fresh solve")
-    )
-    system = build_system(scenario, inputs, plan_ds, source)
     drawn = draw_samples(scenario.uncertainty, samples, seed)
-    size = chunk_size or min(
-        samples, chunk_size_for(memory, len(system.weight), precision, workers or 1)
-    )
+    if mode == "optimise":
+        precision = "float64"  # LP results; --precision and --max-memory are for the kernel
+        source, plan_key = "optimised per sample", ""
+        size = chunk_size or min(samples, OPTIMISE_CHUNK)
+        job = Sweep(ScenarioLP(scenario, inputs), drawn, size, precision, compute=optimise_chunk)
+    else:
+        plan_ds, source = (
+            (load_plan(plan), str(plan)) if plan else (_fresh_plan(scenario, inputs), "fresh solve")
+        )
+        plan_key = plan_ds.attrs.get("scenario_hash", "") + ":" + str(float(plan_ds["total_cost"]))
+        system = build_system(scenario, inputs, plan_ds, source)
+        size = chunk_size or min(
+            samples, chunk_size_for(memory, len(system.weight), precision, workers or 1)
+        )
+        job = Sweep(system, drawn, size, precision)
     manifest = {
+        "mode": mode,
         "scenario_hash": scenario_hash_of(scenario, inputs),
-        "plan": plan_ds.attrs.get("scenario_hash", "") + ":" + str(float(plan_ds["total_cost"])),
+        "plan": plan_key,
         "seed": seed,
         "samples": samples,
         "chunk_size": size,
@@ -118,10 +136,10 @@ def sweep(
     }
     final = out or Path("results") / f"{scenario.name}-sweep.nc"
     store = ChunkStore(final, manifest, resume)
-    job = Sweep(system, drawn, size, precision)
     every = run_chunks(job, store, workers, scheduler, progress)
     attrs = {
         "title": f"energysim sweep: {scenario.name}",
+        "mode": mode,
         "seed": seed,
         "sampler": scenario.uncertainty.sampler,
         "samples": samples,
@@ -136,8 +154,11 @@ def sweep(
     path = store.finish(ds)
     seconds = time.perf_counter() - started
     typer.echo(summary_table(summary))
+    if "status" in ds:  # optimise: one LP per sample
+        counts = {s: int((ds["status"] == s).sum()) for s in sorted(set(ds["status"].values))}
+        typer.echo("LP status: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     typer.echo(
-        f"{samples} samples x {len(system.years)} years x {len(system.weight)} slices "
+        f"{samples} samples x {ds.sizes['year']} years x {inputs.sizes['slice']} slices "
         f"in {seconds:.1f} s; sweep written to {path}"
     )
 

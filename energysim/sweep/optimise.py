@@ -12,8 +12,8 @@ solution does not depend on which samples ran before it in its chunk: the same s
 same numbers for any chunk size or number of workers. Infeasible samples are recorded (status,
 NaN outputs) and the sweep goes on.
 
-A `Problem` is what a chunk needs (scenario and inputs); it is pickled to dask workers, and each
-thread that computes chunks builds its own persistent model once, on first use.
+A `ScenarioLP` is what a chunk needs (scenario and inputs); it is pickled to dask workers, and
+each thread that computes chunks builds its own persistent model once, on first use.
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ from energysim.sweep.accounting import METHODS
 from energysim.sweep.sampling import draw_samples
 
 STATUSES = tuple(s.value for s in Status)
+# Pyomo's HiGHS interface redirects the process's stdout file descriptor during every solve,
+# which fails when two threads do it at once (dask workers in one process): one at a time.
+SOLVER_LOCK = threading.Lock()
 YEAR_KPIS = {  # name: units, all (sample, year)
     "coal_output": "Mt",
     "cbm_output": "bcm",
@@ -57,7 +60,7 @@ YEAR_KPIS = {  # name: units, all (sample, year)
 
 
 @dataclass
-class Problem:
+class ScenarioLP:
     """The scenario and inputs of an optimising sweep (picklable; the model is not pickled)."""
 
     scenario: Scenario
@@ -121,13 +124,14 @@ class PersistentLP:
         elif self.solver._solver_model is not None:
             self._highs().clearSolver()  # no nominal basis: every sample starts cold
         started = time.perf_counter()
-        results = self.solver.solve(
-            self.model,
-            load_solutions=False,
-            raise_exception_on_nonoptimal_result=False,
-            solver_options=self.warm_options if self.basis is not None else self.cold_options,
-            time_limit=self.time_limit,
-        )
+        with SOLVER_LOCK:
+            results = self.solver.solve(
+                self.model,
+                load_solutions=False,
+                raise_exception_on_nonoptimal_result=False,
+                solver_options=self.warm_options if self.basis is not None else self.cold_options,
+                time_limit=self.time_limit,
+            )
         seconds = time.perf_counter() - started
         status = _STATUS.get(results.termination_condition, Status.ERROR)
         iterations = int(getattr(results.extra_info, "simplex_iteration_count", 0) or 0)
@@ -189,11 +193,11 @@ def sample_outputs(m: pyo.ConcreteModel, d: ModelData) -> dict[str, np.ndarray]:
 
 
 def optimise_chunk(
-    problem: Problem, params: dict[str, np.ndarray], start: int, dtype: str = "float64"
+    scenario_lp: ScenarioLP, params: dict[str, np.ndarray], start: int, dtype: str = "float64"
 ) -> xr.Dataset:
     """Outputs of samples start..start+n (params sliced to them), one LP solve each, on this
     thread's persistent model. `dtype` is unused (LP results are float64)."""
-    lp = problem.lp()
+    lp = scenario_lp.lp()
     m, d = lp.model, lp.data
     n = len(next(iter(params.values())))
     years, techs = d.years, list(m.technologies)

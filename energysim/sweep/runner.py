@@ -46,9 +46,9 @@ def compute_chunk(
 @dataclass
 class Sweep:
     """What to sweep: `compute(system, params, start, dtype)` gives one chunk's Dataset; the
-    simulating kernel on a `System` by default, `optimise.optimise_chunk` on a `Problem`."""
+    simulating kernel on a `System` by default, `optimise.optimise_chunk` on a `ScenarioLP`."""
 
-    system: Any  # a System (simulate) or an optimise.Problem
+    system: Any  # a System (simulate) or an optimise.ScenarioLP
     samples: dict[str, np.ndarray]
     chunk_size: int
     dtype: str = "float32"
