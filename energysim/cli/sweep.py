@@ -1,6 +1,6 @@
 """`energysim sweep SCENARIO.yaml`: sample the scenario's uncertain parameters, simulate the
-plan under every sample (or, with `--mode optimise`, re-solve the LP for every sample), persist
-chunks as they finish, write the sweep and its summary."""
+plan under every sample (or, with `--mode optimise`, re-solve the LP for every sample),
+persist chunks as they finish, write the sweep and its summary."""
 
 from __future__ import annotations
 
