@@ -216,6 +216,11 @@ def test_infeasible_samples_are_recorded_and_the_sweep_goes_on(case) -> None:
     assert np.isnan(swept["co2_peak_year"].sel(sample=6))
     alone = optimise_chunk(ScenarioLP(scenario, inputs), {k: v[2:] for k, v in params.items()}, 7)
     xr.testing.assert_identical(swept.sel(sample=[7]), alone)  # unaffected by the failure
+    impossible = scenario.model_copy(
+        update={"targets": scenario.targets.model_copy(update={"co2_cap": {2040: 60.0}})}
+    )
+    cold = optimise_chunk(ScenarioLP(impossible, inputs), params, 0)  # no nominal basis
+    assert set(cold["status"].values) == {"infeasible"}
 
 
 # --- sweeps: built once, chunks, workers, resume -------------------------------------------

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pyomo.environ as pyo
 import xarray as xr
+from pyomo.contrib.solver.common.results import SolutionStatus
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from energysim.inputs import load_inputs
@@ -134,6 +135,8 @@ class PersistentLP:
             )
         seconds = time.perf_counter() - started
         status = _STATUS.get(results.termination_condition, Status.ERROR)
+        if status is Status.OPTIMAL and results.solution_status is not SolutionStatus.optimal:
+            status = Status.ERROR  # as in `solve.highs.solve`
         iterations = int(getattr(results.extra_info, "simplex_iteration_count", 0) or 0)
         if status is not Status.OPTIMAL:
             return SampleSolve(status, float("nan"), seconds, iterations)
