@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Exit codes of every command: 0 ok, 1 solver or internal error, 2 bad input, 3 infeasible.
+EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

@@ -33,7 +33,7 @@ def sweep_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "sweep",
         str(ROOT / "scenarios" / "sweep-14fyp.yaml"),
         *("--samples", "24", "--seed", "5", "--plan", str(results_file("plan"))),
-        *("--set", SHORT, "--set", "targets.cbm_output_min.2025=20"),
+        *("--set", SHORT),
         *("--out", str(out), "--no-progress"),
     ]
     result = runner.invoke(app, args)

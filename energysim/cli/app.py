@@ -13,9 +13,7 @@ from typing import Any
 import typer
 
 from energysim.cli import balance, compare, export, info, report, run, schema, sweep, validate
-from energysim.errors import InputError
-
-EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+from energysim.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
 
 app = typer.Typer(
     name="energysim",

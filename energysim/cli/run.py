@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 import xarray as xr
 
+from energysim.errors import EXIT_INFEASIBLE, EXIT_INTERNAL
 from energysim.inputs import load_inputs
 from energysim.model.build import build_model
 from energysim.model.data import prepare
@@ -19,9 +20,6 @@ from energysim.scenario import Scenario, load_scenario
 from energysim.solve.diagnose import diagnose
 from energysim.solve.highs import Status, solve
 from energysim.solve.screening import impossible_targets
-
-EXIT_INFEASIBLE = 3
-EXIT_SOLVER = 1
 
 
 def run(
@@ -82,7 +80,7 @@ def run(
         log.fail(
             f"No optimal solution ({result.status}, HiGHS: {result.termination}). "
             "No results file was written.",
-            code=EXIT_SOLVER,
+            code=EXIT_INTERNAL,
         )
     ds = to_dataset(model, data, result)
     path = write_netcdf(ds, out)

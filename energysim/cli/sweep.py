@@ -150,7 +150,7 @@ def scenario_hash_of(scenario, inputs) -> str:
 
 def _fresh_plan(scenario, inputs):
     """Solve the scenario's LP and use its results as the plan."""
-    from energysim.cli.run import EXIT_INFEASIBLE
+    from energysim.errors import EXIT_INFEASIBLE
     from energysim.model.build import build_model
     from energysim.results.extract import to_dataset
     from energysim.solve.highs import Status, solve

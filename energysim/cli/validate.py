@@ -8,13 +8,11 @@ from typing import Annotated
 
 import typer
 
-from energysim.errors import InputError
+from energysim.errors import EXIT_INFEASIBLE, InputError
 from energysim.inputs import load_inputs
 from energysim.model.data import prepare
 from energysim.scenario import load_scenario
 from energysim.solve.screening import impossible_targets
-
-EXIT_INFEASIBLE = 3
 
 
 def validate(
