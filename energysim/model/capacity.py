@@ -51,7 +51,7 @@ def define_capacity_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     capacity[t,y] <= existing_alive[t,y] + sum_{b alive in y} new_capacity[t,b]      (installed)
     capacity[t,y]  = existing_alive[t,y]                          (pinned base year, equality)
-    new_capacity[t,y] <= max_build_rate[t,y] * period_length[y]                     (build rate)
+    new_capacity[t,y] <= max_build_rate[t,y] * (y - y_previous)                       (build rate)
     existing_alive[t,y] + sum_{b alive in y} new_capacity[t,b] <= max_potential[t,y] (potential)
     """
 
@@ -69,7 +69,7 @@ def define_capacity_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         rate = d.tech("max_build_rate", t, y)
         if rate != rate or m.new_capacity[t, y].fixed:
             return pyo.Constraint.Skip
-        return m.new_capacity[t, y] <= rate * d.period_length[y]
+        return m.new_capacity[t, y] <= rate * d.years_since_previous(y)
 
     m.build_rate = pyo.Constraint(m.technologies, m.years, rule=build_rate_rule)
 

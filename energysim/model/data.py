@@ -62,6 +62,15 @@ class ModelData:
         i = self.years.index(year)
         return self.years[i - 1] if i > 0 else None
 
+    def years_since_previous(self, year: int) -> float:
+        """Years from the previous model year to `year` (the first year: its own period length).
+
+        Capacity counted in `year` is built in these years; with uneven steps (2025, 2027, 2030)
+        this differs from `period_length[year]`, the years until the next model year.
+        """
+        previous = self.previous_year(year)
+        return float(year - previous) if previous is not None else self.period_length[year]
+
     def _value(self, name: str, **where: object) -> object:
         key = (name, *sorted(where.items()))
         if key not in self._cache:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib as mpl
 import xarray as xr
+from matplotlib.figure import Figure
 
 from energysim.report import fonts
 from energysim.report.balance import METHODS, energy_balance, labelled
@@ -84,13 +86,7 @@ def report_html(ds: xr.Dataset, lang: str = "en") -> str:
         parts.append(f"<p>{_e(text(lang, 'no_targets'))}</p>")
 
     parts.append(f"<h2>{_e(text(lang, 'charts'))}</h2>")
-    with mpl.rc_context(fonts.rc(lang)):
-        for chart, draw in CHARTS.items():
-            buffer = io.StringIO()
-            draw(ds, lang).savefig(buffer, format="svg")
-            svg = buffer.getvalue()
-            svg = svg[svg.index("<svg") :].strip()  # drop the XML prolog and doctype
-            parts.append(f'<figure id="chart-{chart}" data-chart="{chart}">{svg}</figure>')
+    parts += embedded_charts(ds, lang, CHARTS)
 
     last = int(ds.year.values[-1])
     parts.append(f"<h2>{_e(text(lang, 'balance'))}, {last}</h2>")
@@ -103,6 +99,26 @@ def report_html(ds: xr.Dataset, lang: str = "en") -> str:
     parts.append(f"<h2>{_e(text(lang, 'provenance'))}</h2>")
     rows = [[k, str(ds.attrs[k])] for k in PROVENANCE if k in ds.attrs]
     parts.append(_table(["", ""], rows))
+    return page(title, parts, lang)
+
+
+def embedded_charts(
+    ds: xr.Dataset, lang: str, charts: dict[str, Callable[[xr.Dataset, str], Figure]]
+) -> list[str]:
+    """Each chart drawn as inline SVG in a <figure id="chart-NAME">."""
+    figures = []
+    with mpl.rc_context(fonts.rc(lang)):
+        for chart, draw in charts.items():
+            buffer = io.StringIO()
+            draw(ds, lang).savefig(buffer, format="svg")
+            svg = buffer.getvalue()
+            svg = svg[svg.index("<svg") :].strip()  # drop the XML prolog and doctype
+            figures.append(f'<figure id="chart-{chart}" data-chart="{chart}">{svg}</figure>')
+    return figures
+
+
+def page(title: str, parts: list[str], lang: str) -> str:
+    """A self-contained HTML page of the given body parts."""
     body = "\n".join(parts)
     return (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'

@@ -72,6 +72,23 @@ TEXT: dict[str, dict[str, str]] = {
         "provenance": "Provenance",
         "calorific": "calorific method",
         "coal_equivalent": "coal-equivalent method",
+        "sweep_title": "energysim sweep report",
+        "sweep_settings": "Sweep",
+        "samples": "samples",
+        "fan_co2_title": "CO2 emissions across the samples",
+        "fan_kpis_title": "Key results across the samples",
+        "band_outer": "5-95 % of samples",
+        "band_inner": "25-75 % of samples",
+        "median": "median",
+        "peak_hist_title": "Year of the CO2 peak across the samples",
+        "share_of_samples": "share of samples (%)",
+        "peaked_by": "peaked by this year (cumulative)",
+        "probabilities": "Probability of meeting each target",
+        "probability": "probability",
+        "samples_meeting": "samples meeting it",
+        "co2_quantiles": "CO2 by year, quantiles over the samples (Mt)",
+        "sampled_inputs": "Sampled inputs (multipliers of the scenario's inputs)",
+        "parameter": "parameter",
     },
     "zh": {
         "year": "年份",
@@ -129,6 +146,23 @@ TEXT: dict[str, dict[str, str]] = {
         "provenance": "来源信息",
         "calorific": "电热当量法",
         "coal_equivalent": "发电煤耗法",
+        "sweep_title": "energysim 不确定性分析报告",
+        "sweep_settings": "抽样设置",
+        "samples": "样本数",
+        "fan_co2_title": "二氧化碳排放 (各样本分布)",
+        "fan_kpis_title": "主要结果 (各样本分布)",
+        "band_outer": "5-95% 样本区间",
+        "band_inner": "25-75% 样本区间",
+        "median": "中位数",
+        "peak_hist_title": "二氧化碳排放达峰年份分布",
+        "share_of_samples": "样本占比 (%)",
+        "peaked_by": "累计：至该年已达峰",
+        "probabilities": "各目标达成概率",
+        "probability": "概率",
+        "samples_meeting": "达成样本数",
+        "co2_quantiles": "二氧化碳排放分位数 (百万吨)",
+        "sampled_inputs": "抽样参数 (情景输入的倍数)",
+        "parameter": "参数",
     },
 }
 
@@ -224,6 +258,25 @@ KPIS: list[tuple[str, str, str, str | None, str, str]] = [
     ("CO2", "二氧化碳排放", "co2_emissions", None, "Mt", "{:.0f}"),
 ]
 
+# Fan-chart panels of a sweep: (label en, label zh, variable, method or None, unit, scale)
+SWEEP_KPIS: list[tuple[str, str, str, str | None, str, float]] = [
+    ("coal output", "原煤产量", "coal_output", None, "Mt", 1.0),
+    ("CBM/gas output", "煤层气产量", "cbm_output", None, "bcm", 1.0),
+    ("exported", "外送电量", "electricity_exported", None, "TWh", 1.0),
+    ("generation", "发电量", "generation_total", None, "TWh", 1.0),
+    ("non-fossil share", "非化石能源占比", "non_fossil_share", None, "%", 100.0),
+    (
+        "elec. share (coal-eq.)",
+        "电能占比 (发电煤耗法)",
+        "electricity_share_final",
+        "coal_equivalent",
+        "%",
+        100.0,
+    ),
+    ("unserved energy", "缺供电量", "unserved_energy", None, "TWh", 1.0),
+    ("curtailment", "弃电量", "curtailment", None, "TWh", 1.0),
+]
+
 
 def text(lang: str, key: str) -> str:
     return TEXT[lang][key]
@@ -238,6 +291,6 @@ def chinese_characters() -> set[str]:
     from energysim.report.balance import COLUMN_LABELS, ROWS
 
     strings = [*TEXT["zh"].values(), *NAMES["zh"].values(), *CARRIER_NAMES["zh"].values()]
-    strings += [k[1] for k in KPIS] + [r[2] for r in ROWS.values()]
+    strings += [k[1] for k in (*KPIS, *SWEEP_KPIS)] + [r[2] for r in ROWS.values()]
     strings += list(COLUMN_LABELS["zh"].values())
     return {c for s in strings for c in s if ord(c) > 127}
