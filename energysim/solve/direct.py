@@ -129,9 +129,7 @@ def solve_direct(model: pyo.ConcreteModel, options: dict, *, tee: bool = False) 
     try:
         lp = compile_lp(model)
     except InfeasibleConstraintException:
-        return DirectOutcome(
-            TerminationCondition.provenInfeasible, False, {}, highs_version(), {}
-        )
+        return DirectOutcome(TerminationCondition.provenInfeasible, False, {}, highs_version(), {})
     highs = highs_from_arrays(lp, options, tee=tee)
     handed = time.perf_counter()
     highs.run()
