@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from energysim.cli import info, run, schema, validate
+from energysim.cli import info, run, schema, sweep, validate
 from energysim.errors import InputError
 
 EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
@@ -52,7 +52,7 @@ def _command(function: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
-for _function in (validate.validate, schema.schema, info.info, run.run):
+for _function in (validate.validate, schema.schema, info.info, run.run, sweep.sweep):
     _command(_function)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+
 from energysim.scenario.schema import BASE_YEAR, Scenario
 
 Location = tuple[str | int, ...]
@@ -83,3 +85,25 @@ def _uncertainty(scenario: Scenario) -> Iterator[tuple[Location, str]]:
                     ("uncertainty", "rank_correlations", i, "between"),
                     f"'{name}' is not declared under uncertainty.parameters",
                 )
+    yield from _correlations_consistent(scenario)
+
+
+def _correlations_consistent(scenario: Scenario) -> Iterator[tuple[Location, str]]:
+    """The rank correlations must form a positive-definite matrix (Iman–Conover needs its
+    Cholesky factor); each pair may be given once."""
+    names = list(scenario.uncertainty.parameters)
+    matrix = np.eye(len(names))
+    for i, corr in enumerate(scenario.uncertainty.rank_correlations):
+        a, b = corr.between
+        if a == b or a not in names or b not in names:
+            return  # already reported
+        j, k = names.index(a), names.index(b)
+        if matrix[j, k] != 0:
+            yield ("uncertainty", "rank_correlations", i), f"pair {a}, {b} given twice"
+            return
+        matrix[j, k] = matrix[k, j] = corr.rho
+    if names and np.linalg.eigvalsh(matrix).min() <= 1e-9:
+        yield (
+            ("uncertainty", "rank_correlations"),
+            "the rank correlations are inconsistent (their matrix is not positive definite)",
+        )

@@ -1,0 +1,163 @@
+"""`energysim sweep SCENARIO.yaml`: sample the scenario's uncertain parameters, simulate the
+plan under every sample, persist chunks as they finish, write the sweep and its summary."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from energysim.errors import InputError, Problem
+from energysim.inputs import load_inputs
+from energysim.results.extract import scenario_hash
+from energysim.scenario import load_scenario
+from energysim.sweep.sampling import draw_samples
+from energysim.sweep.summary import summarise, summary_table
+
+SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)\s*$", re.IGNORECASE)
+UNITS = {"": 1, "B": 1, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
+
+
+def parse_size(text: str) -> int:
+    """'2G', '512MiB', '1.5GB' -> bytes."""
+    match = SIZE.match(text)
+    if not match:
+        raise InputError([Problem("--max-memory", 1, 1, "--max-memory", f"not a size: {text!r}")])
+    unit = match.group(2).upper()
+    base = 1024 ** "KMGT".index(unit[0]) * 1024 if "I" in unit else UNITS.get(unit[:1], 1)
+    return int(float(match.group(1)) * base)
+
+
+def sweep(
+    scenario_file: Annotated[
+        Path,
+        typer.Argument(
+            help="scenario YAML file with an `uncertainty:` block", exists=True, dir_okay=False
+        ),
+    ],
+    samples: Annotated[int, typer.Option(min=1, help="number of samples")] = 1000,
+    seed: Annotated[int, typer.Option(min=0, help="seed of the sample design")] = 0,
+    plan: Annotated[
+        Path | None, typer.Option(help="results file of `energysim run` to simulate")
+    ] = None,
+    mode: Annotated[
+        str, typer.Option(help="simulate (the kernel); optimise is not available yet")
+    ] = "simulate",
+    workers: Annotated[int | None, typer.Option(min=1, help="local dask workers")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="dask scheduler address, tcp://host:port")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="keep finished chunks of an interrupted sweep")
+    ] = False,
+    chunk_size: Annotated[int | None, typer.Option(min=1, help="samples per chunk")] = None,
+    max_memory: Annotated[str, typer.Option(help="memory for the kernel's arrays, e.g. 2G")] = "2G",
+    precision: Annotated[str, typer.Option(help="float32 or float64 hourly arrays")] = "float32",
+    set_: Annotated[list[str], typer.Option("--set", help="scenario override")] = [],  # noqa: B006
+    out: Annotated[
+        Path | None, typer.Option(help="sweep file (default results/NAME-sweep.nc)")
+    ] = None,
+    progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
+) -> None:
+    """Sweep a scenario's uncertain parameters over a plan; write results and a summary."""
+    from energysim.sweep.plan import build_system, load_plan
+    from energysim.sweep.runner import Sweep, chunk_size_for, run_chunks
+    from energysim.sweep.store import ChunkStore
+
+    options: dict[str, tuple[str, tuple[str, ...]]] = {
+        "--mode": (mode, ("simulate",)),  # optimise (LP per sample) is not built yet
+        "--precision": (precision, ("float32", "float64")),
+    }
+    bad = [
+        Problem(name, 1, 1, name, f"must be one of {', '.join(allowed)} (got {value!r})")
+        for name, (value, allowed) in options.items()
+        if value not in allowed
+    ]
+    if workers is not None and scheduler is not None:
+        bad.append(
+            Problem("--workers", 1, 1, "--workers", "give --workers or --scheduler, not both")
+        )
+    if bad:
+        raise InputError(bad)
+    memory = parse_size(max_memory)
+    started = time.perf_counter()
+    scenario = load_scenario(scenario_file, set_)
+    if scenario.uncertainty is None or not scenario.uncertainty.parameters:
+        raise InputError(
+            [
+                Problem(
+                    str(scenario_file),
+                    1,
+                    1,
+                    "uncertainty",
+                    "the scenario declares no uncertain parameters",
+                )
+            ]
+        )
+    inputs = load_inputs(
+        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
+    )
+    plan_ds, source = (
+        (load_plan(plan), str(plan)) if plan else (_fresh_plan(scenario, inputs), "fresh solve")
+    )
+    system = build_system(scenario, inputs, plan_ds, source)
+    drawn = draw_samples(scenario.uncertainty, samples, seed)
+    size = chunk_size or min(
+        samples, chunk_size_for(memory, len(system.weight), precision, workers or 1)
+    )
+    manifest = {
+        "scenario_hash": scenario_hash_of(scenario, inputs),
+        "plan": plan_ds.attrs.get("scenario_hash", "") + ":" + str(float(plan_ds["total_cost"])),
+        "seed": seed,
+        "samples": samples,
+        "chunk_size": size,
+        "precision": precision,
+    }
+    final = out or Path("results") / f"{scenario.name}-sweep.nc"
+    store = ChunkStore(final, manifest, resume)
+    job = Sweep(system, drawn, size, precision)
+    every = run_chunks(job, store, workers, scheduler, progress)
+    attrs = {
+        "title": f"energysim sweep: {scenario.name}",
+        "seed": seed,
+        "sampler": scenario.uncertainty.sampler,
+        "samples": samples,
+        "precision": precision,
+        "plan_source": source,
+        **{k: str(v) for k, v in manifest.items() if k in ("scenario_hash", "plan")},
+    }
+    ds = store.assemble(every, attrs)
+    summary = summarise(ds, scenario)
+    ds = ds.merge(summary)
+    ds.attrs.update(attrs | summary.attrs)
+    path = store.finish(ds)
+    seconds = time.perf_counter() - started
+    typer.echo(summary_table(summary))
+    typer.echo(
+        f"{samples} samples x {len(system.years)} years x {len(system.weight)} slices "
+        f"in {seconds:.1f} s; sweep written to {path}"
+    )
+
+
+def scenario_hash_of(scenario, inputs) -> str:
+    from energysim.model.data import prepare
+
+    return scenario_hash(prepare(scenario, inputs)) + ":" + inputs.attrs.get("inputs_hash", "")
+
+
+def _fresh_plan(scenario, inputs):
+    """Solve the scenario's LP and use its results as the plan."""
+    from energysim.cli.run import EXIT_INFEASIBLE
+    from energysim.model.build import build_model
+    from energysim.results.extract import to_dataset
+    from energysim.solve.highs import Status, solve
+
+    model, data = build_model(scenario, inputs)
+    result = solve(model, scenario.solver)
+    if result.status is not Status.OPTIMAL:
+        typer.echo(f"the plan's LP is {result.status}; no sweep", err=True)
+        raise typer.Exit(EXIT_INFEASIBLE)
+    return to_dataset(model, data, result)
