@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 # Importing a module registers its benchmarks, in this order (baselines first).
-from benchmarks import lp, machine  # noqa: F401  (registration)
+from benchmarks import lp, machine, sweep  # noqa: F401  (registration)
 from benchmarks.runner import Context, markdown, record, run_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> Path:
     with tempfile.TemporaryDirectory(prefix="energysim-bench-") as scratch:
         context = Context(quick=args.quick, workdir=Path(scratch))
         cases = run_all(context, args.only)
-    table = markdown(cases, info)
+    table = markdown(cases, info, context.skipped)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     stem = f"bench-{'quick-' if args.quick else ''}{stamp}"
     args.out.mkdir(parents=True, exist_ok=True)

@@ -71,6 +71,7 @@ class Context:
     quick: bool
     workdir: Path  # scratch space for files a benchmark writes (NetCDF, sweep chunks)
     baselines: dict = field(default_factory=dict)
+    skipped: dict = field(default_factory=dict)  # measurement -> why it is not measured yet
 
 
 Benchmark = Callable[[Context], list[Case]]
@@ -167,6 +168,7 @@ def record(context: Context, cases: list[Case], machine: dict) -> dict:
         "machine": machine,
         "quick": context.quick,
         "baselines": context.baselines,
+        "skipped": context.skipped,
         "memory_method": "peak RSS above the phase's start, /proc/self/statm sampled every 5 ms",
         "cases": [
             {
@@ -178,7 +180,7 @@ def record(context: Context, cases: list[Case], machine: dict) -> dict:
     }
 
 
-def markdown(cases: list[Case], machine: dict) -> str:
+def markdown(cases: list[Case], machine: dict, skipped: dict) -> str:
     """Two tables: phases (time and memory) per case, then figures with baselines and ratios."""
     lines = [
         f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']:.0f} GiB; "
@@ -206,7 +208,7 @@ def markdown(cases: list[Case], machine: dict) -> str:
             met = "" if f.met is None else ("yes" if f.met else "**no**")
             lines.append(
                 f"| {case.name} | {f.name} | {_number(f.value)} {f.unit} | {f.baseline_name} "
-                f"{_number(f.baseline)} {f.unit} | {f.ratio:.2f} | {f.goal} | {met} |"
+                f"{_number(f.baseline)} {f.unit} | {f.ratio:.3g} | {f.goal} | {met} |"
             )
     checks = [(c.name, k, v) for c in cases for k, v in c.checks.items()]
     if checks:
@@ -214,6 +216,8 @@ def markdown(cases: list[Case], machine: dict) -> str:
         for case_name, name, value in checks:
             detail = ", ".join(f"{k}={_number(v)}" for k, v in value.items() if k != "ok")
             lines.append(f"| {case_name} | {name} | {value['ok']} | {detail} |")
+    if skipped:
+        lines += ["", *(f"Not measured: {name}: {why}." for name, why in skipped.items())]
     return "\n".join(lines) + "\n"
 
 
