@@ -1,5 +1,6 @@
 """`python -m benchmarks [--quick] [--out DIR] [--only NAME ...]`: run every registered
-benchmark, write results/bench/bench-<UTC time>.json and .md, print the markdown tables."""
+benchmark, write results/bench/bench-<UTC time>.json and .md, print the markdown tables.
+Exits non-zero when a check fails (results that must agree), never because of a timing."""
 
 from __future__ import annotations
 
@@ -38,5 +39,18 @@ def main(argv: list[str] | None = None) -> Path:
     return path
 
 
+def failed_checks(path: Path) -> list[str]:
+    """Checks of a run record that did not hold (results that must agree, never timings)."""
+    run = json.loads(path.read_text())
+    return [
+        f"{case['name']}: {name}"
+        for case in run["cases"]
+        for name, check in case["checks"].items()
+        if not check["ok"]
+    ]
+
+
 if __name__ == "__main__":
-    main()
+    failed = failed_checks(main())
+    if failed:
+        raise SystemExit("checks failed: " + "; ".join(failed))

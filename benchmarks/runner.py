@@ -9,13 +9,16 @@ one LP). Baselines leave their numbers in `Context.baselines` (memory bandwidth)
 benchmarks.
 
 Memory: a sampling thread reads the resident set size from /proc/self/statm every 5 ms; a
-phase's `peak_mib` is the highest RSS seen during it minus the RSS when it started, so it counts
-NumPy and HiGHS (C++) allocations as well as Python objects. Memory freed and reused inside a
-phase is not counted twice; anything shorter than 5 ms may be missed.
+phase's `peak_mib` is the highest RSS seen during it minus the RSS when it started (after a
+garbage collection and glibc `malloc_trim`), so it counts NumPy and HiGHS (C++) allocations as
+well as Python objects, in this process only (dask worker processes are not included). Memory
+freed and reused inside a phase is not counted twice; anything shorter than 5 ms may be missed.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import statistics
 import threading
@@ -26,6 +29,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 PAGE_MIB = os.sysconf("SC_PAGE_SIZE") / 2**20
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL("libc.so.6")
+    _LIBC.malloc_trim  # noqa: B018 - glibc only
+except (OSError, AttributeError):
+    _LIBC = None
 
 
 @dataclass
@@ -95,9 +103,18 @@ def rss_mib() -> float:
         return int(handle.read().split()[1]) * PAGE_MIB
 
 
+def _release_free_memory() -> None:
+    """Collect garbage and hand freed heap back to the OS (glibc), so that a phase's peak is
+    measured from what is really in use, not from the high-water mark of earlier phases."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
 class _PeakSampler:
     def __init__(self, interval: float = 0.005) -> None:
         self.interval = interval
+        _release_free_memory()
         self.start = rss_mib()
         self.peak = self.start
         self._stop = threading.Event()
@@ -185,7 +202,7 @@ def markdown(cases: list[Case], machine: dict, skipped: dict) -> str:
     lines = [
         f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']:.0f} GiB; "
         f"commit {machine['git_commit'][:10]}{' (dirty)' if machine['git_dirty'] else ''}; "
-        f"{machine['time_utc']}.",
+        f"{machine['time_utc']}; load average at start {machine['load_average'][0]:.1f}.",
         "",
         "| case | size | phase | seconds | peak MiB | repeats |",
         "|---|---|---|---:|---:|---:|",

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from benchmarks.__main__ import main
+from benchmarks.__main__ import failed_checks, main
 from benchmarks.runner import REGISTRY
 
 
@@ -58,6 +58,15 @@ def test_direct_highspy_lp_and_pyomo_lp_reach_the_same_objective(quick_run):
     assert abs(check["pyomo"]) > 1.0  # a real cost, not an empty model's zero
 
 
+def test_sweep_kernel_equals_reference_and_workers_agree(quick_run):
+    path, run = quick_run
+    cases = {c["name"].split(",")[0]: c for c in run["cases"]}
+    assert cases["sweep reference"]["checks"]["kernel equals reference"]["ok"]
+    assert cases["sweep chunks"]["checks"]["1 and 2 workers identical"]["ok"]
+    kernel = cases["sweep kernel"]
+    assert {"sampling", "kernel (float32, blocks of 256)"} <= {p["name"] for p in kernel["phases"]}
+    assert failed_checks(path) == []
+
+
 def test_benchmarks_are_registered_with_baselines():
-    assert "lp" in REGISTRY
-    assert "baseline:memory_bandwidth" in REGISTRY
+    assert {"lp", "sweep", "baseline:memory_bandwidth"} <= set(REGISTRY)
