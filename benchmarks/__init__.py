@@ -1,0 +1,1 @@
+"""Benchmarks of energysim's performance-critical core: `python -m benchmarks [--quick]`."""

@@ -25,7 +25,7 @@ def useful_demand(d: ModelData, sector: str, y: int, growth: object = 1.0) -> ob
     growth since the base year times `growth` (a sample multiplier, see `uncertain`)."""
     y0 = d.years[0]
     base = sum(
-        float(d.inputs["final_energy_base"].sel(sector=sector, carrier=c))
+        d.series("final_energy_base", y0, sector=sector, carrier=c)  # cached, unlike .sel
         * efficiency(d, sector, c, y0)
         for c in d.carriers
         if efficiency(d, sector, c, y0) == efficiency(d, sector, c, y0)

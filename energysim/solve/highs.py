@@ -12,6 +12,11 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from energysim.scenario.schema import Solver
+from energysim.solve import direct
+
+# How the model reaches HiGHS: "direct" compiles it to arrays (solve/direct.py, faster);
+# "pyomo" uses Pyomo's contrib Highs interface (kept for comparison and as a fallback).
+INTERFACES = ("direct", "pyomo")
 
 
 class Status(StrEnum):
@@ -41,6 +46,9 @@ _STATUS = {
 }
 
 
+_OPTIMAL_TERMINATIONS = {k for k, v in _STATUS.items() if v is Status.OPTIMAL}
+
+
 @dataclass
 class SolveResult:
     status: Status
@@ -50,6 +58,8 @@ class SolveResult:
     duals: dict = field(default_factory=dict)
     solver_version: str = ""
     options: dict = field(default_factory=dict)
+    # wall seconds of hand_off (model to HiGHS), solver (HiGHS run) and load (values, duals)
+    phases: dict = field(default_factory=dict)
 
 
 def highs_options(settings: Solver, time_limit: float | None = None) -> dict:
@@ -70,10 +80,42 @@ def solve(
     *,
     time_limit: float | None = None,
     tee: bool = False,
+    interface: str = "direct",
 ) -> SolveResult:
     """Solve `model` in place; on optimal, primal values and duals are loaded."""
-    solver = Highs()
+    if interface not in INTERFACES:
+        raise ValueError(f"interface must be one of {INTERFACES}, got {interface!r}")
     options = highs_options(settings, time_limit)
+    started = time.perf_counter()
+    if interface == "direct":
+        outcome = direct.solve_direct(model, options, tee=tee)
+        termination, optimal, duals = outcome.termination, outcome.optimal_solution, outcome.duals
+        version, phases = outcome.version, outcome.phases
+    else:
+        termination, optimal, duals, version, phases = _solve_contrib(model, options, tee)
+    seconds = time.perf_counter() - started
+    status = _STATUS.get(termination, Status.ERROR)
+    if status is Status.OPTIMAL and not optimal:
+        status = Status.ERROR
+    if status is not Status.OPTIMAL:
+        return SolveResult(
+            status, termination.name, None, seconds, solver_version=version, options=options
+        )
+    return SolveResult(
+        status,
+        termination.name,
+        float(pyo.value(model.total_cost)),
+        seconds,
+        duals=duals,
+        solver_version=version,
+        options=options,
+        phases=phases,
+    )
+
+
+def _solve_contrib(model: pyo.ConcreteModel, options: dict, tee: bool) -> tuple:
+    """Pyomo's contrib Highs interface; hand_off is its wall time outside the HiGHS run."""
+    solver = Highs()
     started = time.perf_counter()
     results = solver.solve(
         model,
@@ -83,28 +125,17 @@ def solve(
         solver_options={k: v for k, v in options.items() if k != "time_limit"},
         time_limit=options.get("time_limit"),
     )
-    seconds = time.perf_counter() - started
-    status = _STATUS.get(results.termination_condition, Status.ERROR)
-    if status is Status.OPTIMAL and results.solution_status is not SolutionStatus.optimal:
-        status = Status.ERROR
+    solved = time.perf_counter()
     version = ".".join(map(str, solver.version() or ()))
-    if status is not Status.OPTIMAL:
-        return SolveResult(
-            status,
-            str(results.termination_condition.name),
-            None,
-            seconds,
-            solver_version=version,
-            options=options,
-        )
-    results.solution_loader.load_vars()
-    duals = results.solution_loader.get_duals()
-    return SolveResult(
-        status,
-        results.termination_condition.name,
-        float(pyo.value(model.total_cost)),
-        seconds,
-        duals=duals,
-        solver_version=version,
-        options=options,
-    )
+    optimal = results.solution_status is SolutionStatus.optimal
+    duals: dict = {}
+    if optimal and results.termination_condition in _OPTIMAL_TERMINATIONS:
+        results.solution_loader.load_vars()
+        duals = results.solution_loader.get_duals()
+    highs_seconds = float(results.timing_info.highs_time or 0.0)
+    phases = {
+        "hand_off": solved - started - highs_seconds,
+        "solver": highs_seconds,
+        "load": time.perf_counter() - solved,
+    }
+    return results.termination_condition, optimal, duals, version, phases

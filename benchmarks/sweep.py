@@ -1,0 +1,193 @@
+"""Sweeps (energysim/sweep): sampling, the vectorised kernel, chunks in-process and on dask,
+assembly; baselines are the plain-Python reference kernel (same results, checked) and the
+machine's memory bandwidth.
+
+The plan is the plan case's LP solved on seasonal slices (its capacities per year); the sweep
+then simulates it on the full hourly year for every model year (9 years x 8,760 h), so one
+sample is 9 x 8,760 sample-hours. Quick mode uses the seasonal slices and few samples.
+
+Not measured yet: persistent re-solve against rebuild-and-solve, because `energysim sweep
+--mode optimise` does not exist yet; `optimise_hook` says so in the run record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from benchmarks.runner import Case, Context, Figure, Timings, benchmark
+from energysim.inputs import load_inputs
+from energysim.model.build import build_model
+from energysim.results.extract import to_dataset
+from energysim.scenario import load_scenario
+from energysim.solve.highs import Status, solve
+from energysim.sweep.kernel import dispatch
+from energysim.sweep.plan import System, build_system
+from energysim.sweep.reference import dispatch_reference
+from energysim.sweep.runner import BLOCK, BYTES_PER_SAMPLE_SLICE, Sweep, run_chunks
+from energysim.sweep.sampling import draw_samples
+from energysim.sweep.store import ChunkStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "sweep-14fyp.yaml"
+FEASIBLE = ("targets.cbm_output_min.2025=20",)  # the plan case needs it (see README)
+SEED = 20260101
+DTYPE = "float32"  # the sweep's default precision
+REFERENCE_RTOL = 1e-9  # kernel (float64) against the reference, as in tests/test_sweep.py
+
+
+@dataclasses.dataclass(frozen=True)
+class Sizes:
+    hourly: bool
+    kernel_samples: tuple[int, ...]
+    reference_samples: int
+    dask_samples: int
+    chunk_size: int
+
+
+QUICK = Sizes(hourly=False, kernel_samples=(200,), reference_samples=2, dask_samples=400,
+              chunk_size=200)  # fmt: skip
+FULL = Sizes(hourly=True, kernel_samples=(1_000, 10_000), reference_samples=3,
+             dask_samples=10_000, chunk_size=1_000)  # fmt: skip
+
+
+@benchmark("sweep")
+def sweep_benchmarks(context: Context) -> list[Case]:
+    sizes = QUICK if context.quick else FULL
+    system, uncertainty = _system(sizes.hourly)
+    years, slices = len(system.years), len(system.weight)
+    per_sample = years * slices  # sample-hours of one sample (every model year, every slice)
+    label = f"{years} y x {slices} slices"
+    bandwidth = context.baselines.get("memory_bandwidth_bytes_per_s", float("nan"))
+    cases = []
+    kernel_rates: dict[int, float] = {}
+    for n in sizes.kernel_samples:
+        t = Timings()
+        with t.phase("sampling"):
+            samples = draw_samples(uncertainty, n, SEED)
+        with t.phase(f"kernel ({DTYPE}, blocks of {BLOCK})"):
+            _kernel(system, samples, n, np.dtype(DTYPE).type)
+        case = Case(f"sweep kernel, {n:,} samples", label, phases=t.phases())
+        seconds = case.seconds(f"kernel ({DTYPE}, blocks of {BLOCK})")
+        rate = n * per_sample / seconds
+        kernel_rates[n] = rate
+        moved = BYTES_PER_SAMPLE_SLICE[DTYPE] * n * per_sample / seconds
+        case.figures += [
+            Figure("kernel throughput", rate / 1e6, "M sample-h/s", "goal", 50.0, ">= 1", None),
+            Figure("kernel bytes moved", moved / 1e9, "GB/s", "memory bandwidth", bandwidth / 1e9),
+        ]
+        case.figures[0].met = rate >= 50e6
+        cases.append(case)
+    cases.append(_reference(system, uncertainty, sizes, kernel_rates, per_sample, label))
+    cases.append(_chunks_and_dask(system, uncertainty, sizes, context.workdir, label))
+    context.skipped["sweep: persistent re-solve vs rebuild"] = optimise_hook()
+    return cases
+
+
+def _system(hourly: bool) -> tuple[System, object]:
+    """The plan case's LP solved on seasonal slices, as a System on the sweep's slices."""
+    seasonal = load_scenario(SCENARIO, list(FEASIBLE))
+    inputs = load_inputs(seasonal.inputs, seasonal.years, seasonal.time.resolution, None)
+    model, data = build_model(seasonal, inputs)
+    result = solve(model, seasonal.solver)
+    if result.status is not Status.OPTIMAL:
+        raise RuntimeError(f"the plan's LP is {result.status}")
+    plan = to_dataset(model, data, result)
+    scenario = seasonal
+    if hourly:
+        scenario = load_scenario(SCENARIO, [*FEASIBLE, "time.resolution=hourly"])
+        inputs = load_inputs(scenario.inputs, scenario.years, "hourly", None)
+    return build_system(scenario, inputs, plan, "benchmark plan"), scenario.uncertainty
+
+
+def _kernel(system: System, samples: dict, n: int, dtype: type) -> None:
+    """The kernel alone over n samples, in the blocks the sweep runner uses."""
+    for a in range(0, n, BLOCK):
+        block = {k: v[a : a + BLOCK] for k, v in samples.items()}
+        dispatch(system, block, min(BLOCK, n - a), dtype)
+
+
+def _reference(system, uncertainty, sizes: Sizes, rates: dict, per_sample: int, label: str):
+    n = sizes.reference_samples
+    samples = draw_samples(uncertainty, n, SEED)
+    t = Timings()
+    with t.phase("plain-Python reference"):
+        slow = dispatch_reference(system, samples, n)
+    with t.phase("kernel (float64), same samples"):
+        fast = dispatch(system, samples, n, np.float64)
+    case = Case(f"sweep reference, {n} samples", label, phases=t.phases())
+    worst = 0.0
+    for field in dataclasses.fields(fast):
+        a, b = getattr(fast, field.name), getattr(slow, field.name)
+        excess = np.abs(a - b) - (1e-9 + REFERENCE_RTOL * np.abs(b))
+        worst = max(worst, float(excess.max(initial=-np.inf)))
+    case.checks["kernel equals reference"] = {"ok": worst <= 0, "worst_excess": worst}
+    reference_rate = n * per_sample / case.seconds("plain-Python reference")
+    largest = max(rates)
+    case.figures.append(
+        Figure(
+            f"kernel at {largest:,} samples", rates[largest] / 1e6, "M sample-h/s",
+            "plain Python", reference_rate / 1e6, ">= 100x", rates[largest] >= 100 * reference_rate,
+        )
+    )  # fmt: skip
+    return case
+
+
+def _chunks_and_dask(system, uncertainty, sizes: Sizes, workdir: Path, label: str) -> Case:
+    """Chunks in-process, then on a local dask cluster of 1 and of 2 single-threaded worker
+    processes. Each cluster is started and warmed up (workers import energysim on their first
+    task) outside the timed phase, which is the sweep alone; cluster start is its own phase."""
+    n = sizes.dask_samples
+    samples = draw_samples(uncertainty, n, SEED)
+    job = Sweep(system, samples, sizes.chunk_size, DTYPE)
+    t = Timings()
+    store = ChunkStore(workdir / "sweep-in-process.nc", {"n": n}, False)
+    with t.phase("chunks in-process (kernel + accounting + write)"):
+        every = run_chunks(job, store, progress=False)
+    with t.phase("assembly (read chunks, concat, write)"):
+        store.finish(store.assemble(every, {}))
+    results = {}
+    for workers in (1, 2):
+        results[workers] = _on_dask(job, workers, workdir, t)
+    case = Case(f"sweep chunks, {n:,} samples", f"{label}; chunks of {sizes.chunk_size:,}")
+    case.phases = t.phases()
+    one, two = (case.seconds(f"chunks on {w} dask worker(s)") for w in (1, 2))
+    case.figures.append(
+        Figure("speed-up, 2 workers", one / two, "x", "1 worker", 1.0, ">= 1.7", one / two >= 1.7)
+    )
+    case.checks["1 and 2 workers identical"] = {"ok": _identical(results[1], results[2])}
+    return case
+
+
+def _on_dask(job: Sweep, workers: int, workdir: Path, t: Timings) -> xr.Dataset:
+    from distributed import LocalCluster
+
+    warm_up = dataclasses.replace(job, samples={k: v[:workers] for k, v in job.samples.items()},
+                                  chunk_size=1)  # fmt: skip
+    with t.phase(f"dask cluster start + warm-up, {workers} worker(s)"):
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        warm = ChunkStore(workdir / f"warm-{workers}.nc", {"warm": workers}, False)
+        run_chunks(warm_up, warm, scheduler=cluster.scheduler_address, progress=False)
+    try:
+        store = ChunkStore(workdir / f"sweep-{workers}.nc", {"workers": workers}, False)
+        with t.phase(f"chunks on {workers} dask worker(s)"):
+            every = run_chunks(job, store, scheduler=cluster.scheduler_address, progress=False)
+        return store.assemble(every, {})
+    finally:
+        cluster.close()
+
+
+def _identical(a: xr.Dataset, b: xr.Dataset) -> bool:
+    return all(np.array_equal(a[k].values, b[k].values, equal_nan=True) for k in a.data_vars)
+
+
+def optimise_hook() -> str:
+    """Where the persistent re-solve benchmark goes once `--mode optimise` exists: build the
+    model once, then per sample change its mutable parameters and re-solve on a persistent
+    HiGHS instance, against build + solve per sample (goal: >= 5x)."""
+    return "energysim sweep --mode optimise is not implemented yet (issue 5, item 3)"

@@ -1,0 +1,169 @@
+"""Hand a Pyomo LP to HiGHS as arrays: Pyomo's standard-form compiler, then `Highs.passModel`.
+
+Pyomo's contrib Highs interface walks every constraint expression with `generate_standard_repn`
+and keeps per-row bookkeeping for persistent updates; for a one-shot solve that walk costs more
+than the model build itself. The standard-form compiler walks each expression once with the
+faster linear visitor and returns CSC arrays, which HiGHS takes in one call.
+
+Row orientation follows Pyomo's mixed form: each row's coefficients are the constraint body's
+(never negated), so HiGHS's row duals have the same sign as those of the contrib interface.
+A ranged constraint becomes two rows (upper, lower); its dual is their sum (at most one is
+non-zero). Fixed variables become constants of the rows; variables the compiler drops (they
+appear nowhere with a non-zero coefficient) get the value nearest zero within their bounds,
+which is optimal for them since nothing depends on them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.contrib.solver.common.results import TerminationCondition
+from pyomo.core.staleflag import StaleFlagManager
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+INF = highspy.kHighsInf
+_MS = highspy.HighsModelStatus
+
+# HiGHS model status -> Pyomo's termination vocabulary, as the contrib interface maps it, so
+# SolveResult.termination reads the same whichever way the model was handed over.
+TERMINATION = {
+    _MS.kNotset: TerminationCondition.unknown,
+    _MS.kLoadError: TerminationCondition.error,
+    _MS.kModelError: TerminationCondition.error,
+    _MS.kPresolveError: TerminationCondition.error,
+    _MS.kSolveError: TerminationCondition.error,
+    _MS.kPostsolveError: TerminationCondition.error,
+    _MS.kModelEmpty: TerminationCondition.unknown,
+    _MS.kOptimal: TerminationCondition.convergenceCriteriaSatisfied,
+    _MS.kInfeasible: TerminationCondition.provenInfeasible,
+    _MS.kUnboundedOrInfeasible: TerminationCondition.infeasibleOrUnbounded,
+    _MS.kUnbounded: TerminationCondition.unbounded,
+    _MS.kObjectiveBound: TerminationCondition.objectiveLimit,
+    _MS.kObjectiveTarget: TerminationCondition.objectiveLimit,
+    _MS.kTimeLimit: TerminationCondition.maxTimeLimit,
+    _MS.kIterationLimit: TerminationCondition.iterationLimit,
+    _MS.kUnknown: TerminationCondition.unknown,
+}
+
+
+@dataclass
+class StandardFormLP:
+    """An LP as arrays: min c x + offset  s.t.  row_lower <= A x <= row_upper, col bounds."""
+
+    cost: np.ndarray
+    offset: float
+    matrix: object  # scipy.sparse.csc_array, rows x columns
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    rows: list  # Pyomo ConstraintData of each row
+    columns: list  # Pyomo VarData of each column
+    sense: int  # 1 minimise, -1 maximise (HiGHS is always given a minimisation)
+
+
+def compile_lp(model: pyo.ConcreteModel) -> StandardFormLP:
+    """The model's single active linear objective and its active constraints, as arrays.
+
+    Raises InfeasibleConstraintException when a constraint without variables cannot hold."""
+    objective = next(model.component_data_objects(pyo.Objective, active=True))
+    info = LinearStandardFormCompiler().write(model, mixed_form=True)
+    kind = np.fromiter((r.bound_type for r in info.rows), dtype=np.int8, count=len(info.rows))
+    rhs = np.asarray(info.rhs, dtype=float)
+    columns = info.columns
+    return StandardFormLP(
+        cost=np.asarray(info.c.toarray()[0], dtype=float),
+        offset=float(info.c_offset[0]),
+        matrix=info.A,
+        row_lower=np.where(kind <= 0, rhs, -INF),
+        row_upper=np.where(kind >= 0, rhs, INF),
+        col_lower=np.fromiter((-INF if v.lb is None else v.lb for v in columns), float),
+        col_upper=np.fromiter((INF if v.ub is None else v.ub for v in columns), float),
+        rows=[r.constraint for r in info.rows],
+        columns=columns,
+        sense=1 if objective.sense == pyo.minimize else -1,
+    )
+
+
+def highs_from_arrays(lp: StandardFormLP, options: dict, *, tee: bool = False) -> highspy.Highs:
+    """A HiGHS instance holding `lp` (one passModel call) with `options` set."""
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", bool(tee))
+    model = highspy.HighsLp()
+    model.num_col_ = len(lp.cost)
+    model.num_row_ = len(lp.row_lower)
+    model.col_cost_ = lp.cost
+    model.offset_ = lp.offset
+    model.col_lower_ = lp.col_lower
+    model.col_upper_ = lp.col_upper
+    model.row_lower_ = lp.row_lower
+    model.row_upper_ = lp.row_upper
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = lp.matrix.indptr
+    model.a_matrix_.index_ = lp.matrix.indices
+    model.a_matrix_.value_ = lp.matrix.data
+    highs.passModel(model)
+    for key, value in options.items():
+        highs.setOptionValue(key, value)
+    return highs
+
+
+@dataclass
+class DirectOutcome:
+    termination: TerminationCondition
+    optimal_solution: bool
+    duals: dict
+    version: str
+    phases: dict
+
+
+def solve_direct(model: pyo.ConcreteModel, options: dict, *, tee: bool = False) -> DirectOutcome:
+    """Compile, pass to HiGHS, run; on an optimal solution load primal values into the model's
+    variables and return the duals by constraint."""
+    started = time.perf_counter()
+    try:
+        lp = compile_lp(model)
+    except InfeasibleConstraintException:
+        return DirectOutcome(TerminationCondition.provenInfeasible, False, {}, highs_version(), {})
+    highs = highs_from_arrays(lp, options, tee=tee)
+    handed = time.perf_counter()
+    highs.run()
+    ran = time.perf_counter()
+    status = highs.getModelStatus()
+    termination = TERMINATION.get(status, TerminationCondition.unknown)
+    optimal = status == _MS.kOptimal
+    duals: dict = {}
+    if optimal:
+        solution = highs.getSolution()
+        duals = _load(model, lp, np.asarray(solution.col_value), np.asarray(solution.row_dual))
+    loaded = time.perf_counter()
+    phases = {"hand_off": handed - started, "solver": ran - handed, "load": loaded - ran}
+    return DirectOutcome(termination, optimal, duals, highs_version(), phases)
+
+
+def _load(model: pyo.ConcreteModel, lp: StandardFormLP, values: np.ndarray, row_dual: np.ndarray):
+    for var, value in zip(lp.columns, values.tolist(), strict=True):
+        var.set_value(value, skip_validation=True)
+    loaded = {id(v) for v in lp.columns}
+    for var in model.component_data_objects(pyo.Var, active=True):
+        if not var.fixed and id(var) not in loaded:
+            lower = -INF if var.lb is None else var.lb
+            upper = INF if var.ub is None else var.ub
+            var.set_value(min(max(0.0, lower), upper), skip_validation=True)
+    StaleFlagManager.mark_all_as_stale(delayed=True)
+    duals: dict = {}
+    for con, dual in zip(lp.rows, (row_dual * lp.sense).tolist(), strict=True):
+        duals[con] = duals.get(con, 0.0) + dual
+    for con in model.component_data_objects(pyo.Constraint, active=True):
+        duals.setdefault(con, 0.0)  # a constant row HiGHS never saw binds nothing
+    return duals
+
+
+def highs_version() -> str:
+    highs = highspy.Highs()
+    return f"{highs.versionMajor()}.{highs.versionMinor()}.{highs.versionPatch()}"

@@ -1,0 +1,72 @@
+"""The benchmark runner's quick mode runs and records what it promises (never its timings)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks.__main__ import failed_checks, main
+from benchmarks.runner import REGISTRY
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    path = main(["--quick", "--out", str(out)])
+    return path, json.loads(path.read_text())
+
+
+def test_quick_run_writes_json_and_markdown(quick_run):
+    path, run = quick_run
+    assert run["quick"] is True
+    for key in ("cpu", "cores", "git_commit", "packages", "time_utc"):
+        assert key in run["machine"]
+    table = path.with_suffix(".md").read_text()
+    assert "| case | size | phase | seconds | peak MiB | repeats |" in table
+    assert run["baselines"]["memory_bandwidth_bytes_per_s"] > 0
+
+
+def test_every_lp_phase_is_measured(quick_run):
+    _, run = quick_run
+    lp = next(c for c in run["cases"] if c["name"].startswith("seasonal"))
+    phases = {p["name"]: p for p in lp["phases"]}
+    for name in (
+        "load scenario + inputs",
+        "build (Pyomo)",
+        "hand-off, Pyomo contrib Highs (old path)",
+        "hand-off, standard form + passModel",
+        "HiGHS run",
+        "extract results",
+        "write NetCDF",
+        "baseline: highspy build from CSR arrays",
+        "baseline: HiGHS run",
+    ):
+        assert phases[name]["seconds"] >= 0
+        assert phases[name]["repeats"] >= 1
+    figures = {f["name"]: f for f in lp["figures"]}
+    build = figures["build + hand-off (direct)"]
+    assert build["ratio"] == pytest.approx(build["value"] / build["baseline"])
+
+
+def test_direct_highspy_lp_and_pyomo_lp_reach_the_same_objective(quick_run):
+    _, run = quick_run
+    lp = next(c for c in run["cases"] if c["name"].startswith("seasonal"))
+    check = lp["checks"]["objective equal"]
+    assert check["ok"]
+    assert check["pyomo"] == pytest.approx(check["highspy"], rel=1e-6)
+    assert abs(check["pyomo"]) > 1.0  # a real cost, not an empty model's zero
+
+
+def test_sweep_kernel_equals_reference_and_workers_agree(quick_run):
+    path, run = quick_run
+    cases = {c["name"].split(",")[0]: c for c in run["cases"]}
+    assert cases["sweep reference"]["checks"]["kernel equals reference"]["ok"]
+    assert cases["sweep chunks"]["checks"]["1 and 2 workers identical"]["ok"]
+    kernel = cases["sweep kernel"]
+    assert {"sampling", "kernel (float32, blocks of 256)"} <= {p["name"] for p in kernel["phases"]}
+    assert failed_checks(path) == []
+
+
+def test_benchmarks_are_registered_with_baselines():
+    assert {"lp", "sweep", "baseline:memory_bandwidth"} <= set(REGISTRY)
