@@ -6,8 +6,7 @@ The plan is the plan case's LP solved on seasonal slices (its capacities per yea
 then simulates it on the full hourly year for every model year (9 years x 8,760 h), so one
 sample is 9 x 8,760 sample-hours. Quick mode uses the seasonal slices and few samples.
 
-Not measured yet: persistent re-solve against rebuild-and-solve, because `energysim sweep
---mode optimise` does not exist yet; `optimise_hook` says so in the run record.
+The optimising sweep (persistent re-solve) is measured in benchmarks/optimise.py.
 """
 
 from __future__ import annotations
@@ -83,7 +82,6 @@ def sweep_benchmarks(context: Context) -> list[Case]:
         cases.append(case)
     cases.append(_reference(system, uncertainty, sizes, kernel_rates, per_sample, label))
     cases.append(_chunks_and_dask(system, uncertainty, sizes, context.workdir, label))
-    context.skipped["sweep: persistent re-solve vs rebuild"] = optimise_hook()
     return cases
 
 
@@ -184,10 +182,3 @@ def _on_dask(job: Sweep, workers: int, workdir: Path, t: Timings) -> xr.Dataset:
 
 def _identical(a: xr.Dataset, b: xr.Dataset) -> bool:
     return all(np.array_equal(a[k].values, b[k].values, equal_nan=True) for k in a.data_vars)
-
-
-def optimise_hook() -> str:
-    """Where the persistent re-solve benchmark goes once `--mode optimise` exists: build the
-    model once, then per sample change its mutable parameters and re-solve on a persistent
-    HiGHS instance, against build + solve per sample (goal: >= 5x)."""
-    return "energysim sweep --mode optimise is not implemented yet (issue 5, item 3)"
