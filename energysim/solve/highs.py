@@ -28,7 +28,7 @@ class Status(StrEnum):
 
 
 # Every Pyomo termination condition, mapped explicitly (a new one falls through to ERROR).
-_STATUS = {
+STATUS_OF = {
     TerminationCondition.convergenceCriteriaSatisfied: Status.OPTIMAL,
     TerminationCondition.provenInfeasible: Status.INFEASIBLE,
     TerminationCondition.locallyInfeasible: Status.INFEASIBLE,
@@ -46,7 +46,7 @@ _STATUS = {
 }
 
 
-_OPTIMAL_TERMINATIONS = {k for k, v in _STATUS.items() if v is Status.OPTIMAL}
+_OPTIMAL_TERMINATIONS = {k for k, v in STATUS_OF.items() if v is Status.OPTIMAL}
 
 
 @dataclass
@@ -94,7 +94,7 @@ def solve(
     else:
         termination, optimal, duals, version, phases = _solve_contrib(model, options, tee)
     seconds = time.perf_counter() - started
-    status = _STATUS.get(termination, Status.ERROR)
+    status = STATUS_OF.get(termination, Status.ERROR)
     if status is Status.OPTIMAL and not optimal:
         status = Status.ERROR
     if status is not Status.OPTIMAL:

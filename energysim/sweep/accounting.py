@@ -10,24 +10,11 @@ import xarray as xr
 
 from energysim.inputs.load import CARRIERS
 from energysim.model.emissions import COMBUSTION_FUELS
+from energysim.model.objective import COMPONENTS
 from energysim.sweep.kernel import Dispatch, multipliers
 from energysim.sweep.plan import FUELS, System
 
 METHODS = ("calorific", "coal_equivalent")
-COMPONENTS = (
-    "investment",
-    "fixed_om",
-    "variable_om",
-    "coal_mining",
-    "gas_production",
-    "fuel_purchase",
-    "end_use",
-    "corridor_investment",
-    "unserved",
-    "carbon_price",
-    "export_revenue",
-    "coal_sales",
-)
 
 
 def account(
@@ -188,13 +175,18 @@ def account(
     add("non_fossil_share", sy, _ratio(non_fossil, primary), "fraction")
     add("primary_energy", sy, primary, "Mtce")
     ds["co2_peak_year"] = ("sample", peak.astype(np.int64), {"units": "year"})
+    add_sampled_inputs(ds, params)
+    return ds
+
+
+def add_sampled_inputs(ds: xr.Dataset, params: dict[str, np.ndarray]) -> None:
+    """The sampled multipliers beside the results, `input_<name>` by sample."""
     for name, values in sorted(params.items()):
         ds[f"input_{name}"] = (
             "sample",
             np.asarray(values, dtype=float),
             {"units": "multiplier (1 = the scenario's input)", "long_name": f"sampled {name}"},
         )
-    return ds
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -28,26 +28,17 @@ of the year's demand (tested); use float64 when unserved energy itself is the qu
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 
 import numpy as np
 
 from energysim.inputs.load import CARRIERS
 from energysim.model.data import HOURS_PER_YEAR, TWH_PER_MTCE
+from energysim.scenario.schema import UncertainParameter
 from energysim.sweep.plan import FUELS, System
 
-SAMPLE_PARAMETERS = (
-    "demand_growth",
-    "coal_price",
-    "gas_price",
-    "capex_wind",
-    "capex_solar",
-    "capex_battery",
-    "wind_yield",
-    "solar_yield",
-    "export_demand",
-    "coal_shipped_out",
-)
+SAMPLE_PARAMETERS: tuple[str, ...] = typing.get_args(UncertainParameter)
 
 
 @dataclass

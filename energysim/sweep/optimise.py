@@ -37,8 +37,8 @@ from energysim.model.dispatch import energy_twh
 from energysim.model.objective import COMPONENTS
 from energysim.scenario import load_scenario
 from energysim.scenario.schema import Scenario
-from energysim.solve.highs import _STATUS, Status, highs_options, solve
-from energysim.sweep.accounting import METHODS
+from energysim.solve.highs import STATUS_OF, Status, highs_options, solve
+from energysim.sweep.accounting import METHODS, add_sampled_inputs
 from energysim.sweep.sampling import draw_samples
 
 STATUSES = tuple(s.value for s in Status)
@@ -134,7 +134,7 @@ class PersistentLP:
                 time_limit=self.time_limit,
             )
         seconds = time.perf_counter() - started
-        status = _STATUS.get(results.termination_condition, Status.ERROR)
+        status = STATUS_OF.get(results.termination_condition, Status.ERROR)
         if status is Status.OPTIMAL and results.solution_status is not SolutionStatus.optimal:
             status = Status.ERROR  # as in `solve.highs.solve`
         iterations = int(getattr(results.extra_info, "simplex_iteration_count", 0) or 0)
@@ -275,12 +275,7 @@ def _chunk_dataset(
         {"long_name": f"LP status of the sample: {', '.join(STATUSES)}"},
     )
     ds["simplex_iterations"] = ("sample", iterations, {"units": "1"})
-    for name, values in sorted(params.items()):
-        ds[f"input_{name}"] = (
-            "sample",
-            np.asarray(values, dtype=float),
-            {"units": "multiplier (1 = the scenario's input)", "long_name": f"sampled {name}"},
-        )
+    add_sampled_inputs(ds, params)
     return ds
 
 
