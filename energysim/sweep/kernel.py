@@ -153,9 +153,7 @@ def dispatch(
     flexible = np.flatnonzero(~system.profiled)
     for y in range(years):  # a loop over model years (a handful), not samples or hours
         c = year_conditions(system, m, y)
-        out.consumption[:, y] = c.consumption
-        out.exported[:, y] = c.export_flow * weight.sum() / 1000.0
-        out.chp_heat[:, y], out.boiler_heat[:, y] = heat_split(system, y)
+        record_year(out, system, c, y)
         must_run = system.must_run[:, y]
 
         renewable, available_energy = _renewables(system, c, y, dtype)
@@ -197,6 +195,13 @@ def dispatch(
             unserved += rest
         out.unserved[:, y] = unserved * system.net_share
     return out
+
+
+def record_year(out: Dispatch, system: System, c: YearConditions, y: int) -> None:
+    """What year y's conditions fix before dispatch: consumption, exports and heat."""
+    out.consumption[:, y] = c.consumption
+    out.exported[:, y] = c.export_flow * system.weight.sum() / 1000.0
+    out.chp_heat[:, y], out.boiler_heat[:, y] = heat_split(system, y)
 
 
 def empty_dispatch(n: int, years: int, techs: int) -> Dispatch:
