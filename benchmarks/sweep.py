@@ -3,7 +3,7 @@ on the same samples, chunks in-process and on dask, assembly; baselines are the 
 (the compiled one's ratio, results checked equal), the plain-Python reference kernel (same
 results, checked) and the machine's memory bandwidth. The compiled kernel's compilation is
 measured apart (fresh cache in a separate process, and cache load), outside its timed phase.
-Chunks and dask run the NumPy kernel (`compute_chunk`'s default), as before.
+Chunks in-process run both kernels; dask runs the NumPy kernel (`compute_chunk`'s default).
 
 The plan is the plan case's LP solved on seasonal slices (its capacities per year); the sweep
 then simulates it on the full hourly year for every model year (9 years x 8,760 h), so one
@@ -16,6 +16,7 @@ Not measured yet: persistent re-solve against rebuild-and-solve, because `energy
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import pickle
 import subprocess
@@ -35,7 +36,14 @@ from energysim.solve.highs import Status, solve
 from energysim.sweep.kernel import Dispatch
 from energysim.sweep.plan import System, build_system
 from energysim.sweep.reference import dispatch_reference
-from energysim.sweep.runner import BLOCK, BYTES_PER_SAMPLE_SLICE, Sweep, run_chunks, simulate
+from energysim.sweep.runner import (
+    BLOCK,
+    BYTES_PER_SAMPLE_SLICE,
+    Sweep,
+    compute_chunk,
+    run_chunks,
+    simulate,
+)
 from energysim.sweep.sampling import draw_samples
 from energysim.sweep.store import ChunkStore
 
@@ -205,6 +213,12 @@ def _chunks_and_dask(system, uncertainty, sizes: Sizes, workdir: Path, label: st
         every = run_chunks(job, store, progress=False)
     with t.phase("assembly (read chunks, concat, write)"):
         store.finish(store.assemble(every, {}))
+    compiled_job = dataclasses.replace(
+        job, dtype="float64", compute=functools.partial(compute_chunk, engine="numba")
+    )  # as `energysim sweep` runs by default
+    store = ChunkStore(workdir / "sweep-numba.nc", {"n": n}, False)
+    with t.phase("chunks in-process, numba kernel (kernel + accounting + write)"):
+        run_chunks(compiled_job, store, progress=False)
     results = {}
     for workers in (1, 2):
         results[workers] = _on_dask(job, workers, workdir, t)

@@ -1,6 +1,6 @@
 """The compiled sweep kernel (Numba) against the NumPy kernel, its reference path: equal in
 float64 on the agreement fixture and on generated systems, independent of the thread count,
-selectable in the runner and the CLI, and cleanly absent without numba.
+chunk size and dask workers, selectable in the runner and the CLI, and cleanly absent without numba.
 
 The kernel is compiled once per session (then loaded from Numba's on-disk cache): every call
 here passes the same argument types."""
@@ -8,6 +8,7 @@ here passes the same argument types."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numba
 import numpy as np
@@ -17,11 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
 from energysim.cli.app import app
+from energysim.results.netcdf import read_netcdf, write_netcdf
 from energysim.sweep import compiled, runner
 from energysim.sweep.compiled import dispatch_compiled
 from energysim.sweep.kernel import Dispatch, dispatch
 from energysim.sweep.plan import System
-from energysim.sweep.runner import compute_chunk
+from energysim.sweep.runner import Sweep, compute_chunk, run_chunks
+from energysim.sweep.store import ChunkStore
 from tests.test_sweep import AGREEMENT, agreement_case, generated_cases, sampled
 
 RTOL = ATOL = 1e-9  # TWh; as the NumPy kernel against the plain-Python reference
@@ -76,6 +79,18 @@ def test_results_do_not_depend_on_the_number_of_threads() -> None:
         assert np.array_equal(getattr(one, field.name), getattr(many, field.name)), field.name
 
 
+def test_same_numbers_for_chunk_sizes_and_dask_workers(tmp_path) -> None:
+    system, _ = agreement_case()
+    compute = functools.partial(compute_chunk, engine="numba")
+    results = []
+    for chunk_size, workers in ((30, None), (7, 2)):
+        job = Sweep(system, sampled(30, 8), chunk_size, "float64", compute=compute)
+        store = ChunkStore(tmp_path / f"{chunk_size}.nc", {"chunk_size": chunk_size}, False)
+        every = run_chunks(job, store, workers=workers, progress=False, processes=False)
+        results.append(store.assemble(every, {}))
+    xr.testing.assert_identical(*results)
+
+
 def test_runner_engines_agree_and_unknown_engine_is_refused() -> None:
     system, _ = agreement_case()
     params = sampled(12)
@@ -88,8 +103,6 @@ def test_runner_engines_agree_and_unknown_engine_is_refused() -> None:
 
 def test_cli_engine_option_and_fallback_without_numba(tmp_path, monkeypatch) -> None:
     _, lp = agreement_case()
-    from energysim.results.netcdf import read_netcdf, write_netcdf
-
     plan = write_netcdf(lp, tmp_path / "plan.nc")
     args = ["sweep", str(AGREEMENT), "--samples", "6", "--plan", str(plan), "--no-progress"]
     cli = CliRunner()

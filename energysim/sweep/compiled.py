@@ -56,6 +56,8 @@ def dispatch_compiled(system: System, params: dict[str, np.ndarray], n: int) -> 
     """Annual dispatch of n samples, as `kernel.dispatch` (float64), compiled."""
     if numba is None:
         raise RuntimeError("the compiled sweep engine needs numba (pip install numba)")
+    if len(system.weight) % system.storage_window:  # the NumPy kernel could not reshape either
+        raise ValueError("the storage window does not divide the slices into whole cycles")
     m = multipliers(params, n)
     years, techs = len(system.years), len(system.technologies)
     out = empty_dispatch(n, years, techs)

@@ -20,6 +20,9 @@ for the sort, instead of O(H x K). CHP units have less free capacity in slices w
 (the must-run part is already dispatched), so slices with and without heat demand are two
 groups, each with its own capacity steps.
 
+`compiled.py` is the same rules compiled with Numba (one pass over the slices per sample,
+no sort), tested equal to this kernel, which stays the reference path.
+
 Precision: `dtype` is that of the hourly arrays (float32 halves memory traffic); sorting and
 thresholds work in it, every sum over slices accumulates in float64. float32 energies agree
 with float64 to 1e-5 relative, and small differences of large sums (unserved energy) to 1e-7
