@@ -61,10 +61,16 @@ def test_direct_highspy_lp_and_pyomo_lp_reach_the_same_objective(quick_run):
 def test_sweep_kernel_equals_reference_and_workers_agree(quick_run):
     path, run = quick_run
     cases = {c["name"].split(",")[0]: c for c in run["cases"]}
-    assert cases["sweep reference"]["checks"]["kernel equals reference"]["ok"]
+    for engine in ("kernel", "numba kernel"):
+        assert cases["sweep reference"]["checks"][f"{engine} equals reference"]["ok"]
     assert cases["sweep chunks"]["checks"]["1 and 2 workers identical"]["ok"]
     kernel = cases["sweep kernel"]
-    assert {"sampling", "kernel (float32, blocks of 256)"} <= {p["name"] for p in kernel["phases"]}
+    assert kernel["checks"]["numba equals numpy kernel (float64)"]["ok"]
+    phases = {p["name"] for p in kernel["phases"]}
+    assert {"sampling", "kernel numpy (float32, blocks of 256)"} <= phases
+    assert "kernel numba (float64, blocks of 256)" in phases
+    compilation = {p["name"]: p["seconds"] for p in cases["sweep kernel compilation"]["phases"]}
+    assert compilation["numba compile, fresh cache (separate process)"] > 0
     assert failed_checks(path) == []
 
 

@@ -146,26 +146,17 @@ def _assert_equal_dispatch(system: System, params: dict, n: int) -> None:
         )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    capacities=st.lists(st.floats(0.0, 60.0), min_size=5, max_size=5),
-    costs=st.lists(st.floats(0.0, 100.0), min_size=5, max_size=5),
-    load=st.lists(st.floats(0.2, 2.0), min_size=48, max_size=48),
-    heat_slices=st.integers(0, 48),
-    storage=st.tuples(st.floats(0.0, 20.0), st.floats(0.0, 80.0), st.floats(0.5, 1.0)),
-    uneven_weights=st.booleans(),
-    seed=st.integers(0, 1000),
-)
-def test_kernel_equals_plain_python_reference(
-    capacities: list[float],
-    costs: list[float],
-    load: list[float],
-    heat_slices: int,
-    storage: tuple[float, float, float],
-    uneven_weights: bool,
-    seed: int,
-) -> None:
-    """Generated fleets, costs, loads, heat seasons, storage and slice weights."""
+@st.composite
+def generated_cases(draw: st.DrawFn) -> tuple[System, int]:
+    """The agreement fixture with generated fleets, costs, loads, heat seasons, storage and
+    slice weights; and a seed for the samples."""
+    capacities = draw(st.lists(st.floats(0.0, 60.0), min_size=5, max_size=5))
+    costs = draw(st.lists(st.floats(0.0, 100.0), min_size=5, max_size=5))
+    load = draw(st.lists(st.floats(0.2, 2.0), min_size=48, max_size=48))
+    heat_slices = draw(st.integers(0, 48))
+    storage = draw(st.tuples(st.floats(0.0, 20.0), st.floats(0.0, 80.0), st.floats(0.5, 1.0)))
+    uneven_weights = draw(st.booleans())
+    seed = draw(st.integers(0, 1000))
     base, _ = agreement_case()
     rng = np.random.default_rng(seed)
     weight = rng.uniform(0.5, 1.5, 48) if uneven_weights else np.ones(48)
@@ -184,6 +175,14 @@ def test_kernel_equals_plain_python_reference(
         storage_energy=np.full(years, storage[1]),
         storage_efficiency=np.full(years, storage[2]),
     )
+    return system, seed
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=generated_cases())
+def test_kernel_equals_plain_python_reference(case: tuple[System, int]) -> None:
+    """Generated fleets, costs, loads, heat seasons, storage and slice weights."""
+    system, seed = case
     _assert_equal_dispatch(system, sampled(3, seed), 3)
 
 

@@ -4,6 +4,7 @@ persist chunks as they finish, write the sweep and its summary."""
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from pathlib import Path
@@ -58,7 +59,16 @@ def sweep(
     ] = False,
     chunk_size: Annotated[int | None, typer.Option(min=1, help="samples per chunk")] = None,
     max_memory: Annotated[str, typer.Option(help="memory for the kernel's arrays, e.g. 2G")] = "2G",
-    precision: Annotated[str, typer.Option(help="float32 or float64 hourly arrays")] = "float32",
+    precision: Annotated[
+        str, typer.Option(help="float32 or float64 hourly arrays of the numpy engine")
+    ] = "float32",
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="simulation kernel: numba (compiled, float64; the default when numba is "
+            "installed) or numpy"
+        ),
+    ] = None,
     set_: Annotated[list[str], typer.Option("--set", help="scenario override")] = [],  # noqa: B006
     out: Annotated[
         Path | None, typer.Option(help="sweep file (default results/NAME-sweep.nc)")
@@ -67,14 +77,24 @@ def sweep(
 ) -> None:
     """Sweep a scenario's uncertain parameters over a plan (or re-optimise it per sample);
     write results and a summary."""
+    from energysim.sweep import compiled
     from energysim.sweep.optimise import ScenarioLP, optimise_chunk
     from energysim.sweep.plan import build_system, load_plan
-    from energysim.sweep.runner import Sweep, chunk_size_for, run_chunks
+    from energysim.sweep.runner import (
+        ENGINES,
+        Sweep,
+        chunk_size_for,
+        compute_chunk,
+        default_engine,
+        run_chunks,
+    )
     from energysim.sweep.store import ChunkStore
 
+    engine = engine or default_engine()
     options: dict[str, tuple[str, tuple[str, ...]]] = {
         "--mode": (mode, ("simulate", "optimise")),
         "--precision": (precision, ("float32", "float64")),
+        "--engine": (engine, ENGINES),
     }
     bad = [
         Problem(name, 1, 1, name, f"must be one of {', '.join(allowed)} (got {value!r})")
@@ -89,6 +109,8 @@ def sweep(
         bad.append(
             Problem("--plan", 1, 1, "--plan", "--mode optimise solves its own plan per sample")
         )
+    if engine == "numba" and not compiled.available():
+        bad.append(Problem("--engine", 1, 1, "--engine", "numba is not installed; use numpy"))
     if bad:
         raise InputError(bad)
     memory = parse_size(max_memory)
@@ -112,7 +134,7 @@ def sweep(
     drawn = draw_samples(scenario.uncertainty, samples, seed)
     if mode == "optimise":
         precision = "float64"  # LP results; --precision and --max-memory are for the kernel
-        source, plan_key = "optimised per sample", ""
+        source, plan_key, engine = "optimised per sample", "", "highs"
         size = chunk_size or min(samples, OPTIMISE_CHUNK)
         job = Sweep(ScenarioLP(scenario, inputs), drawn, size, precision, compute=optimise_chunk)
     else:
@@ -121,10 +143,13 @@ def sweep(
         )
         plan_key = plan_ds.attrs.get("scenario_hash", "") + ":" + str(float(plan_ds["total_cost"]))
         system = build_system(scenario, inputs, plan_ds, source)
+        if engine == "numba":
+            precision = "float64"  # the compiled kernel's only precision
         size = chunk_size or min(
             samples, chunk_size_for(memory, len(system.weight), precision, workers or 1)
         )
-        job = Sweep(system, drawn, size, precision)
+        compute = functools.partial(compute_chunk, engine=engine)
+        job = Sweep(system, drawn, size, precision, compute=compute)
     manifest = {
         "mode": mode,
         "scenario_hash": scenario_hash_of(scenario, inputs),
@@ -133,6 +158,7 @@ def sweep(
         "samples": samples,
         "chunk_size": size,
         "precision": precision,
+        "engine": engine,
     }
     final = out or Path("results") / f"{scenario.name}-sweep.nc"
     store = ChunkStore(final, manifest, resume)
@@ -144,6 +170,7 @@ def sweep(
         "sampler": scenario.uncertainty.sampler,
         "samples": samples,
         "precision": precision,
+        "engine": engine,
         "plan_source": source,
         **{k: str(v) for k, v in manifest.items() if k in ("scenario_hash", "plan")},
     }

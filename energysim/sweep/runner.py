@@ -14,12 +14,14 @@ import numpy as np
 import xarray as xr
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from energysim.sweep import compiled
 from energysim.sweep.accounting import account
-from energysim.sweep.kernel import dispatch
+from energysim.sweep.kernel import Dispatch, dispatch
 from energysim.sweep.plan import System
 from energysim.sweep.store import Chunk, ChunkStore, chunks
 
 BYTES_PER_SAMPLE_SLICE = {"float32": 4 * 6 + 8, "float64": 8 * 6 + 8}  # kernel's working arrays
+ENGINES = ("numba", "numpy")  # the compiled kernel, the NumPy kernel (the reference path)
 BLOCK = 256  # samples per kernel call inside a chunk: keeps the working arrays in cache
 
 
@@ -29,8 +31,24 @@ def chunk_size_for(memory_bytes: int, slices: int, dtype: str, workers: int = 1)
     return max(1, int(memory_bytes // (per_sample * max(workers, 1))))
 
 
+def default_engine() -> str:
+    """The compiled kernel when Numba is importable, the NumPy kernel otherwise."""
+    return "numba" if compiled.available() else "numpy"
+
+
+def simulate(
+    system: System, params: dict[str, np.ndarray], n: int, dtype: str, engine: str
+) -> Dispatch:
+    """The kernel of `engine` on n samples; the compiled one always works in float64."""
+    if engine == "numba":
+        return compiled.dispatch_compiled(system, params, n)
+    if engine == "numpy":
+        return dispatch(system, params, n, np.dtype(dtype).type)
+    raise ValueError(f"unknown sweep engine {engine!r} (one of {', '.join(ENGINES)})")
+
+
 def compute_chunk(
-    system: System, params: dict[str, np.ndarray], start: int, dtype: str
+    system: System, params: dict[str, np.ndarray], start: int, dtype: str, engine: str = "numpy"
 ) -> xr.Dataset:
     """Outputs of the samples start..start+n (params sliced to them), in blocks."""
     n = len(next(iter(params.values())))
@@ -38,7 +56,7 @@ def compute_chunk(
     for a in range(0, n, BLOCK):
         block = {k: v[a : a + BLOCK] for k, v in params.items()}
         size = min(BLOCK, n - a)
-        out = dispatch(system, block, size, np.dtype(dtype).type)
+        out = simulate(system, block, size, dtype, engine)
         parts.append(account(system, out, block, start + a))
     return parts[0] if len(parts) == 1 else xr.concat(parts, dim="sample", data_vars="minimal")
 
