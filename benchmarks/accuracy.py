@@ -1,0 +1,122 @@
+"""Accuracy of representative days against the hourly model of the same years.
+
+    python -m benchmarks.accuracy [SCENARIO] [--days 4 8 12 24 48] [--year 2030]
+
+solves SCENARIO (default scenarios/hourly-2030.yaml) on all 8,760 hours and again with
+`representative_days` for each k, and prints a Markdown table of the deviations from the hourly
+model: objective, CO2 and capacity by technology in `--year`, with build and solve times.
+Run by hand (the hourly solve takes minutes); the README records its output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from energysim.inputs import load_inputs
+from energysim.model.build import build_model
+from energysim.results.extract import to_dataset
+from energysim.scenario import load_scenario
+from energysim.solve.highs import Status, solve
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCENARIO = ROOT / "scenarios" / "hourly-2030.yaml"
+DEFAULT_DAYS = (4, 8, 12, 24, 48)
+MATERIAL_SHARE = 0.05  # technologies with more than 5 % of the hourly model's capacity
+
+
+@dataclass
+class Outcome:
+    label: str
+    slices: int
+    build_seconds: float
+    solve_seconds: float
+    objective: float
+    co2: float
+    capacity: dict[str, float]
+
+
+def run(scenario_file: Path, overrides: list[str], year: int, label: str) -> Outcome:
+    started = time.perf_counter()
+    scenario = load_scenario(scenario_file, overrides)
+    inputs = load_inputs(
+        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
+    )
+    model, data = build_model(scenario, inputs)
+    built = time.perf_counter()
+    result = solve(model, scenario.solver)
+    if result.status is not Status.OPTIMAL:
+        raise SystemExit(f"{label}: {result.status} ({result.termination})")
+    ds = to_dataset(model, data, result)
+    capacity = ds["capacity"].sel(year=year)
+    return Outcome(
+        label=label,
+        slices=len(data.slices),
+        build_seconds=built - started,
+        solve_seconds=result.solve_seconds,
+        objective=float(result.objective),
+        co2=float(ds["co2_emissions"].sel(year=year)),
+        capacity={str(t): float(capacity.sel(technology=t)) for t in capacity.technology.values},
+    )
+
+
+def deviation(value: float, reference: float) -> float:
+    """Relative deviation in %, or 0 when both are (numerically) zero."""
+    if abs(reference) < 1e-6:
+        return 0.0 if abs(value) < 1e-6 else float("inf")
+    return 100.0 * (value - reference) / reference
+
+
+def table(reference: Outcome, outcomes: list[Outcome], year: int) -> str:
+    total = sum(reference.capacity.values())
+    material = [t for t, gw in reference.capacity.items() if gw > MATERIAL_SHARE * total]
+    head = (
+        f"| time slices | slices | build s | solve s | objective bn CNY (Δ %) "
+        f"| CO2 {year} Mt (Δ %) | worst Δ capacity >5 % | "
+        + " | ".join(f"{t} GW" for t in material)
+        + " |"
+    )
+    lines = [head, "|" + "---|" * (7 + len(material))]
+    for o in [reference, *outcomes]:
+        changes = {t: deviation(o.capacity[t], reference.capacity[t]) for t in material}
+        worst = max(changes, key=lambda t: abs(changes[t]))
+        cells = [
+            o.label,
+            str(o.slices),
+            f"{o.build_seconds:.1f}",
+            f"{o.solve_seconds:.1f}",
+            f"{o.objective:.2f} ({deviation(o.objective, reference.objective):+.2f})",
+            f"{o.co2:.1f} ({deviation(o.co2, reference.co2):+.2f})",
+            "-" if o is reference else f"{changes[worst]:+.2f} ({worst})",
+            *(
+                f"{o.capacity[t]:.2f}" + ("" if o is reference else f" ({changes[t]:+.1f})")
+                for t in material
+            ),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO)
+    parser.add_argument("--days", type=int, nargs="+", default=list(DEFAULT_DAYS))
+    parser.add_argument("--year", type=int, default=2030, help="year compared (capacity, CO2)")
+    args = parser.parse_args(argv)
+    hourly = run(args.scenario, ["time.resolution=hourly"], args.year, "hourly")
+    print(
+        f"hourly: build {hourly.build_seconds:.1f} s, solve {hourly.solve_seconds:.1f} s",
+        flush=True,
+    )
+    outcomes = []
+    for k in args.days:
+        overrides = ["time.resolution=representative_days", f"time.days={k}"]
+        outcomes.append(run(args.scenario, overrides, args.year, f"{k} days"))
+        print(f"{k} days done", flush=True)
+    print(table(hourly, outcomes, args.year))
+
+
+if __name__ == "__main__":
+    main()

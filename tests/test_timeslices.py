@@ -1,0 +1,111 @@
+"""Representative days: weights, preserved annual energy, day order, determinism, bad `days`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from energysim.errors import InputError
+from energysim.inputs.timeslices import PROFILES, read_hourly, time_slices
+from energysim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SHANXI = ROOT / "inputs" / "shanxi"
+KS = (1, 4, 12, 48)
+
+
+@pytest.fixture(scope="module")
+def hourly() -> dict[str, np.ndarray]:
+    return read_hourly(SHANXI / "hourly_profiles.csv")
+
+
+@pytest.fixture(scope="module", params=KS)
+def clustered(request):
+    return request.param, time_slices(SHANXI, "representative_days", request.param)
+
+
+def test_weights_sum_to_a_year(clustered) -> None:
+    k, ds = clustered
+    assert ds.sizes["slice"] == 24 * k
+    assert float(ds["slice_weight"].sum()) == pytest.approx(8760.0, abs=1e-9)
+    # every hour of a representative day stands for as many hours as the cluster has days
+    members = np.bincount(ds["day_cluster"].values, minlength=k)
+    np.testing.assert_array_equal(ds["slice_weight"].values, np.repeat(members, 24))
+    assert members.min() >= 1
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_annual_energy_of_every_profile_is_preserved(clustered, hourly, profile: str) -> None:
+    _, ds = clustered
+    aggregated = float((ds["slice_weight"] * ds[profile]).sum())
+    assert aggregated == pytest.approx(hourly[profile].sum(), rel=1e-12)
+
+
+def test_day_order_reproduces_the_mean_of_each_cluster(clustered, hourly) -> None:
+    """Each representative day is the mean of the chronological days mapped to it."""
+    k, ds = clustered
+    days = ds["day_cluster"].values
+    assert days.shape == (365,)
+    assert sorted(set(days.tolist())) == list(range(k))
+    load = ds["load_pu"].values.reshape(k, 24)
+    for c in range(k):
+        np.testing.assert_allclose(
+            load[c], hourly["load_pu"].reshape(365, 24)[days == c].mean(axis=0), rtol=1e-12
+        )
+    # clusters are numbered by their first day in the year
+    first = [int(np.flatnonzero(days == c)[0]) for c in range(k)]
+    assert first == sorted(first) and first[0] == 0
+
+
+def test_previous_slice_stays_within_the_representative_day(clustered) -> None:
+    k, ds = clustered
+    previous = ds["slice_previous"].values
+    assert np.array_equal(previous // 24, np.arange(24 * k) // 24)
+    assert np.array_equal(ds["slice_day"].values, np.arange(24 * k) // 24)
+
+
+def test_365_days_reproduce_the_hourly_year(hourly) -> None:
+    ds = time_slices(SHANXI, "representative_days", 365)
+    np.testing.assert_array_equal(ds["day_cluster"].values, np.arange(365))
+    for name in PROFILES:
+        np.testing.assert_array_equal(ds[name].values, hourly[name])
+
+
+def test_clustering_is_deterministic() -> None:
+    a = time_slices(SHANXI, "representative_days", 12)
+    b = time_slices(SHANXI, "representative_days", 12)
+    assert a.identical(b)
+
+
+def test_more_days_fit_the_hourly_profiles_better(hourly) -> None:
+    """The clustering error (hourly profile vs. its day's representative) falls with k."""
+
+    def error(k: int) -> float:
+        ds = time_slices(SHANXI, "representative_days", k)
+        days = ds["day_cluster"].values
+        total = 0.0
+        for name in PROFILES:
+            represented = ds[name].values.reshape(k, 24)[days].ravel()
+            total += float(np.sqrt(np.mean((represented - hourly[name]) ** 2)))
+        return total
+
+    errors = [error(k) for k in (2, 8, 48)]
+    assert errors[0] > errors[1] > errors[2]
+
+
+@pytest.mark.parametrize("days", [0, 366, -3, None])
+def test_bad_days_are_input_errors(days) -> None:
+    with pytest.raises(InputError) as caught:
+        time_slices(SHANXI, "representative_days", days)
+    assert caught.value.problems[0].path == "time.days"
+    assert "between 1 and 365" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize("days", [0, 366])
+def test_bad_days_in_a_scenario_name_the_field(days) -> None:
+    overrides = ["time.resolution=representative_days", f"time.days={days}"]
+    with pytest.raises(InputError) as caught:
+        load_scenario(ROOT / "scenarios" / "base.yaml", overrides)
+    assert any(p.path == "time.days" for p in caught.value.problems), caught.value.problems
