@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from energysim.errors import InputError
-from energysim.inputs.timeslices import PROFILES, read_hourly, time_slices
+from energysim.inputs.timeslices import (
+    PROFILES,
+    cluster_days,
+    read_hourly,
+    representative_profiles,
+    time_slices,
+)
 from energysim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +47,28 @@ def test_annual_energy_of_every_profile_is_preserved(clustered, hourly, profile:
     _, ds = clustered
     aggregated = float((ds["slice_weight"] * ds[profile]).sum())
     assert aggregated == pytest.approx(hourly[profile].sum(), rel=1e-12)
+
+
+@pytest.mark.parametrize("k", [4, 48])
+def test_medoid_days_are_rescaled_to_the_annual_energy(hourly, k: int) -> None:
+    """Medoids are real days; scaled (capacity factors clipped at 1) to each annual energy."""
+    days = cluster_days(hourly, k)
+    members = np.bincount(days, minlength=k)
+    profiles = representative_profiles(hourly, days, "medoid")
+    for name in PROFILES:
+        values = profiles[name]
+        assert values.shape == (k, 24)
+        assert float((members[:, None] * values).sum()) == pytest.approx(
+            hourly[name].sum(), rel=1e-9
+        )
+        assert values.min() >= 0.0
+        if name.endswith("_cf"):
+            assert values.max() <= 1.0
+    # load (never clipped) on each medoid is one real day of the cluster times one factor
+    load = hourly["load_pu"].reshape(365, 24)
+    for c in range(k):
+        ratios = profiles["load_pu"][c] / load[days == c]
+        assert np.ptp(ratios, axis=1).min() < 1e-9
 
 
 def test_day_order_reproduces_the_mean_of_each_cluster(clustered, hourly) -> None:
@@ -109,3 +137,10 @@ def test_bad_days_in_a_scenario_name_the_field(days) -> None:
     with pytest.raises(InputError) as caught:
         load_scenario(ROOT / "scenarios" / "base.yaml", overrides)
     assert any(p.path == "time.days" for p in caught.value.problems), caught.value.problems
+
+
+def test_hourly_storage_is_chronological_and_cyclic_over_the_year() -> None:
+    ds = time_slices(SHANXI, "hourly")
+    previous = ds["slice_previous"].values
+    assert previous[0] == 8759 and np.array_equal(previous[1:], np.arange(8759))
+    assert "day_cluster" not in ds  # no day linking: the hours themselves are in order

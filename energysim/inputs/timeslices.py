@@ -43,6 +43,7 @@ UNITS = {
     "hydro_cf": "fraction",
 }
 DAYS_PER_YEAR = 365
+REPRESENTATION = "mean"  # of each cluster of days: "mean" or "medoid" (see README accuracy table)
 
 
 def read_hourly(path: Path) -> dict[str, np.ndarray]:
@@ -119,10 +120,8 @@ def time_slices(
         k = int(day_cluster.max()) + 1
         members = np.bincount(day_cluster, minlength=k)
         values = {
-            name: (
-                np.stack([daily(hourly[name])[day_cluster == c].mean(axis=0) for c in range(k)])
-            ).ravel()
-            for name in PROFILES
+            name: profile.ravel()
+            for name, profile in representative_profiles(hourly, day_cluster).items()
         }
         index = np.arange(k * 24)
         weight = np.repeat(members, 24).astype(float)  # each hour of a cluster's day: n_c hours
@@ -182,16 +181,59 @@ def cluster_days(hourly: dict[str, np.ndarray], k: int) -> np.ndarray:
     (2018) found it among the best methods for sizing storage. Clusters are numbered by the
     first day of the year they contain, so the numbering is reproducible too.
     """
+    labels = fcluster(linkage(day_features(hourly), method="ward"), t=k, criterion="maxclust")
+    first_day = {label: day for day, label in reversed(list(enumerate(labels)))}
+    order = sorted(first_day, key=first_day.__getitem__)
+    renumber = {label: number for number, label in enumerate(order)}
+    return np.array([renumber[label] for label in labels], dtype=int)
+
+
+def day_features(hourly: dict[str, np.ndarray]) -> np.ndarray:
+    """365 rows: each day's 24 hours of every profile, each profile scaled to [0, 1]."""
     features = []
     for name in PROFILES:
         values = daily(hourly[name])
         span = values.max() - values.min()
         features.append((values - values.min()) / span if span > 0 else np.zeros_like(values))
-    labels = fcluster(linkage(np.hstack(features), method="ward"), t=k, criterion="maxclust")
-    first_day = {label: day for day, label in reversed(list(enumerate(labels)))}
-    order = sorted(first_day, key=first_day.__getitem__)
-    renumber = {label: number for number, label in enumerate(order)}
-    return np.array([renumber[label] for label in labels], dtype=int)
+    return np.hstack(features)
+
+
+def representative_profiles(
+    hourly: dict[str, np.ndarray], day_cluster: np.ndarray, representation: str = REPRESENTATION
+) -> dict[str, np.ndarray]:
+    """Each profile on the representative days (k x 24), with its annual energy preserved.
+
+    `mean`: the mean day of each cluster (exact energy, smoothed variability). `medoid`: the
+    member day closest to all others (real variability), then scaled per profile to the annual
+    energy, capacity factors clipped at 1 and the remainder spread over the unclipped hours.
+    """
+    k = int(day_cluster.max()) + 1
+    members = np.bincount(day_cluster, minlength=k)
+    if representation == "mean":
+        return {
+            name: np.stack([daily(hourly[name])[day_cluster == c].mean(axis=0) for c in range(k)])
+            for name in PROFILES
+        }
+    features = day_features(hourly)
+    medoids = []
+    for c in range(k):
+        days = np.flatnonzero(day_cluster == c)
+        distance = ((features[days, None, :] - features[None, days, :]) ** 2).sum(axis=(1, 2))
+        medoids.append(int(days[np.argmin(distance)]))
+    profiles = {}
+    for name in PROFILES:
+        values = daily(hourly[name])[medoids]
+        target = hourly[name].sum()
+        upper = 1.0 if name.endswith("_cf") else np.inf
+        for _ in range(50):  # scale the unclipped hours until the energy is met
+            free = values < upper
+            fixed = (members[:, None] * np.where(free, 0.0, values)).sum()
+            scalable = (members[:, None] * np.where(free, values, 0.0)).sum()
+            if scalable <= 0 or abs(fixed + scalable - target) <= 1e-12 * target:
+                break
+            values = np.minimum(np.where(free, values * (target - fixed) / scalable, values), upper)
+        profiles[name] = values
+    return profiles
 
 
 def _checked_days(days: int | None, path: Path) -> int:
