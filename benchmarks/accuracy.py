@@ -53,7 +53,7 @@ class Outcome:
             solve_seconds=float(ds.attrs["solve_seconds"]),
             objective=float(ds["total_cost"]) / 1e9,
             co2=float(ds["co2_emissions"].sel(year=year)),
-            capacity={str(t): float(capacity.sel(technology=t)) for t in capacity.technology},
+            capacity=capacity.to_series().astype(float).to_dict(),
         )
 
 

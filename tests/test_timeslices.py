@@ -16,6 +16,7 @@ from energysim.inputs.timeslices import (
     time_slices,
 )
 from energysim.scenario import load_scenario
+from energysim.scenario.schema import DEFAULT_REPRESENTATIVE_DAYS
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANXI = ROOT / "inputs" / "shanxi"
@@ -46,7 +47,7 @@ def test_weights_sum_to_a_year(clustered) -> None:
 def test_annual_energy_of_every_profile_is_preserved(clustered, hourly, profile: str) -> None:
     _, ds = clustered
     aggregated = float((ds["slice_weight"] * ds[profile]).sum())
-    assert aggregated == pytest.approx(hourly[profile].sum(), rel=1e-12)
+    assert aggregated == pytest.approx(hourly[profile].sum(), rel=1e-9)
 
 
 @pytest.mark.parametrize("k", [4, 48])
@@ -64,27 +65,32 @@ def test_medoid_days_are_rescaled_to_the_annual_energy(hourly, k: int) -> None:
         assert values.min() >= 0.0
         if name.endswith("_cf"):
             assert values.max() <= 1.0
-    # load (never clipped) on each medoid is one real day of the cluster times one factor
-    load = hourly["load_pu"].reshape(365, 24)
-    for c in range(k):
-        ratios = profiles["load_pu"][c] / load[days == c]
-        assert np.ptp(ratios, axis=1).min() < 1e-9
 
 
-def test_day_order_reproduces_the_mean_of_each_cluster(clustered, hourly) -> None:
-    """Each representative day is the mean of the chronological days mapped to it."""
+def test_each_representative_day_is_a_real_day_of_its_cluster(clustered, hourly) -> None:
+    """The day order maps every day to its cluster; each cluster's representative (medoid) is
+    one of its own days, scaled: the load profile differs from it by one factor only."""
     k, ds = clustered
     days = ds["day_cluster"].values
     assert days.shape == (365,)
     assert sorted(set(days.tolist())) == list(range(k))
     load = ds["load_pu"].values.reshape(k, 24)
     for c in range(k):
-        np.testing.assert_allclose(
-            load[c], hourly["load_pu"].reshape(365, 24)[days == c].mean(axis=0), rtol=1e-12
-        )
+        ratios = load[c] / hourly["load_pu"].reshape(365, 24)[days == c]
+        assert np.ptp(ratios, axis=1).min() < 1e-9
     # clusters are numbered by their first day in the year
     first = [int(np.flatnonzero(days == c)[0]) for c in range(k)]
     assert first == sorted(first) and first[0] == 0
+
+
+def test_mean_days_are_the_mean_of_their_cluster(hourly) -> None:
+    days = cluster_days(hourly, 12)
+    means = representative_profiles(hourly, days, "mean")
+    for name in PROFILES:
+        for c in range(12):
+            np.testing.assert_allclose(
+                means[name][c], hourly[name].reshape(365, 24)[days == c].mean(axis=0)
+            )
 
 
 def test_previous_slice_stays_within_the_representative_day(clustered) -> None:
@@ -144,3 +150,12 @@ def test_hourly_storage_is_chronological_and_cyclic_over_the_year() -> None:
     previous = ds["slice_previous"].values
     assert previous[0] == 8759 and np.array_equal(previous[1:], np.arange(8759))
     assert "day_cluster" not in ds  # no day linking: the hours themselves are in order
+
+
+def test_scenario_days_default_and_only_with_representative_days() -> None:
+    base = ROOT / "scenarios" / "base.yaml"
+    scenario = load_scenario(base, ["time.resolution=representative_days"])
+    assert scenario.time.days == DEFAULT_REPRESENTATIVE_DAYS == 24
+    with pytest.raises(InputError) as caught:
+        load_scenario(base, ["time.days=8"])  # seasonal_hours does not take days
+    assert "only used with resolution representative_days" in str(caught.value)

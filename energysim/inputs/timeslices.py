@@ -2,10 +2,11 @@
 
 `seasonal_hours` averages each profile over the hours of a season at each hour of the day
 (4 x 24 = 96 slices). `hourly` keeps all 8,760 hours in order. `representative_days` groups the
-365 days into k clusters of similar days (all profiles jointly) and keeps each cluster's mean
-day (k x 24 slices); `day_cluster` records the cluster of every chronological day so storage
-can be linked across days. Each slice's weight is its number of hours, so weights sum to 8,760
-and the annual energy of every profile is preserved exactly (mean x count = sum).
+365 days into k clusters of similar days (all profiles jointly) and keeps one real day of each
+cluster, its medoid, rescaled so every profile keeps its annual energy (k x 24 slices);
+`day_cluster` records the cluster of every chronological day so storage can be linked across
+days. Each slice's weight is its number of hours, so weights sum to 8,760 and the annual energy
+of every profile is preserved.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ UNITS = {
     "hydro_cf": "fraction",
 }
 DAYS_PER_YEAR = 365
-REPRESENTATION = "mean"  # of each cluster of days: "mean" or "medoid" (see README accuracy table)
+# Each cluster of days is represented by its medoid, rescaled to the annual energy: closer to the
+# hourly model than the cluster mean, which smooths peaks away (README, "Representative days").
+REPRESENTATION = "medoid"
 
 
 def read_hourly(path: Path) -> dict[str, np.ndarray]:
@@ -199,21 +202,23 @@ def day_features(hourly: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def representative_profiles(
-    hourly: dict[str, np.ndarray], day_cluster: np.ndarray, representation: str = REPRESENTATION
+    hourly: dict[str, np.ndarray], day_cluster: np.ndarray, representation: str | None = None
 ) -> dict[str, np.ndarray]:
     """Each profile on the representative days (k x 24), with its annual energy preserved.
 
     `mean`: the mean day of each cluster (exact energy, smoothed variability). `medoid`: the
     member day closest to all others (real variability), then scaled per profile to the annual
-    energy, capacity factors clipped at 1 and the remainder spread over the unclipped hours.
+    energy, capacity factors clipped at 1 and the remainder spread over the unclipped hours
+    (the cluster means where no scaling reaches the energy).
     """
     k = int(day_cluster.max()) + 1
     members = np.bincount(day_cluster, minlength=k)
-    if representation == "mean":
-        return {
-            name: np.stack([daily(hourly[name])[day_cluster == c].mean(axis=0) for c in range(k)])
-            for name in PROFILES
-        }
+    means = {
+        name: np.stack([daily(hourly[name])[day_cluster == c].mean(axis=0) for c in range(k)])
+        for name in PROFILES
+    }
+    if (representation or REPRESENTATION) == "mean":
+        return means
     features = day_features(hourly)
     medoids = []
     for c in range(k):
@@ -232,7 +237,10 @@ def representative_profiles(
             if scalable <= 0 or abs(fixed + scalable - target) <= 1e-12 * target:
                 break
             values = np.minimum(np.where(free, values * (target - fixed) / scalable, values), upper)
-        profiles[name] = values
+        energy = (members[:, None] * values).sum()
+        # medoids without this profile's energy (a summer day standing for the whole year's heat
+        # demand when k = 1) cannot be scaled to it: that profile keeps the cluster means
+        profiles[name] = values if abs(energy - target) <= 1e-9 * target else means[name]
     return profiles
 
 
