@@ -3,9 +3,10 @@
     python -m benchmarks.accuracy [SCENARIO] [--days 4 8 12 24 48] [--year 2030]
                                   [--save DIR] [--reference DIR/hourly.nc]
 
-solves SCENARIO (default scenarios/hourly-2030.yaml) on all 8,760 hours and again with
-`representative_days` for each k, and prints a Markdown table of the deviations from the hourly
-model: objective, CO2 and capacity by technology in `--year`, with build and solve times.
+solves SCENARIO (default scenarios/hourly-2030.yaml) on all 8,760 hours and again on
+`seasonal_hours` and with `representative_days` for each k, and prints a Markdown table of the
+deviations from the hourly model: objective, CO2 and capacity by technology in `--year`, with
+build and solve times.
 `--save` keeps every results file; `--reference` reuses a saved hourly one instead of solving
 it again. Run by hand (the hourly solve takes about 20 minutes on 2 cores); the README records
 its output.
@@ -120,6 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reference", type=Path, help="a saved hourly results file")
     args = parser.parse_args(argv)
     runs = [] if args.reference else [("hourly", ["time.resolution=hourly"])]
+    runs += [("seasonal_hours", ["time.resolution=seasonal_hours"])]  # the default, for scale
     runs += [
         (f"{k} days", ["time.resolution=representative_days", f"time.days={k}"]) for k in args.days
     ]
