@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import cdist
 
 from energysim.errors import InputError, Problem
 
@@ -223,7 +224,7 @@ def representative_profiles(
     medoids = []
     for c in range(k):
         days = np.flatnonzero(day_cluster == c)
-        distance = ((features[days, None, :] - features[None, days, :]) ** 2).sum(axis=(1, 2))
+        distance = cdist(features[days], features[days], "sqeuclidean").sum(axis=1)
         medoids.append(int(days[np.argmin(distance)]))
     profiles = {}
     for name in PROFILES:
