@@ -67,6 +67,25 @@ def test_medoid_days_are_rescaled_to_the_annual_energy(hourly, k: int) -> None:
             assert values.max() <= 1.0
 
 
+def test_medoid_rescaling_clips_capacity_factors_at_one() -> None:
+    """A medoid whose scaled capacity factor would pass 1 is clipped there and the rest of its
+    hours carry the remainder of the annual energy."""
+    peaky = np.full(24, 0.1)
+    peaky[0] = 0.9
+    wind = np.ones((365, 24))  # cluster 1 (days 3-364) is at full output: only cluster 0 scales
+    wind[:2] = peaky  # cluster 0 = days 0-2; its medoid is one of the two peaky days
+    hourly = {name: np.ones(8760) for name in PROFILES}
+    hourly["wind_cf"] = wind.ravel()
+    days = np.array([0, 0, 0] + [1] * 362)
+    profiles = representative_profiles(hourly, days, "medoid")
+    members = np.bincount(days)
+    assert float((members[:, None] * profiles["wind_cf"]).sum()) == pytest.approx(
+        hourly["wind_cf"].sum(), rel=1e-9
+    )
+    assert profiles["wind_cf"].max() == 1.0
+    assert profiles["wind_cf"][0, 0] == 1.0 and profiles["wind_cf"][0, 1] > 0.1
+
+
 def test_each_representative_day_is_a_real_day_of_its_cluster(clustered, hourly) -> None:
     """The day order maps every day to its cluster; each cluster's representative (medoid) is
     one of its own days, scaled: the load profile differs from it by one factor only."""
