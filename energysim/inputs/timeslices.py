@@ -1,8 +1,12 @@
 """Time slices within a year, built from the hourly reference-year profiles.
 
 `seasonal_hours` averages each profile over the hours of a season at each hour of the day
-(4 x 24 = 96 slices). Each slice's weight is its number of hours, so weights sum to 8,760 and
-the annual energy of every profile is preserved exactly (mean x count = sum).
+(4 x 24 = 96 slices). `hourly` keeps all 8,760 hours in order. `representative_days` groups the
+365 days into k clusters of similar days (all profiles jointly) and keeps one real day of each
+cluster, its medoid, rescaled so every profile keeps its annual energy (k x 24 slices);
+`day_cluster` records the cluster of every chronological day so storage can be linked across
+days. Each slice's weight is its number of hours, so weights sum to 8,760 and the annual energy
+of every profile is preserved.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import cdist
 
 from energysim.errors import InputError, Problem
 
@@ -38,6 +44,10 @@ UNITS = {
     "heat_pu": "per unit of mean heat demand",
     "hydro_cf": "fraction",
 }
+DAYS_PER_YEAR = 365
+# Each cluster of days is represented by its medoid, rescaled to the annual energy: closer to the
+# hourly model than the cluster mean, which smooths peaks away (README, "Representative days").
+REPRESENTATION = "medoid"
 
 
 def read_hourly(path: Path) -> dict[str, np.ndarray]:
@@ -109,6 +119,19 @@ def time_slices(
         season = np.repeat(SEASONS, 24)
         hour = np.tile(np.arange(24), 4)
         previous = (index // 24) * 24 + (index - 1) % 24  # cyclic within each season's day
+    elif resolution == "representative_days":
+        day_cluster = cluster_days(hourly, _checked_days(days, path))
+        k = int(day_cluster.max()) + 1
+        members = np.bincount(day_cluster, minlength=k)
+        values = {
+            name: profile.ravel()
+            for name, profile in representative_profiles(hourly, day_cluster).items()
+        }
+        index = np.arange(k * 24)
+        weight = np.repeat(members, 24).astype(float)  # each hour of a cluster's day: n_c hours
+        season = np.repeat([_main_season(hourly, day_cluster == c) for c in range(k)], 24)
+        hour = np.tile(np.arange(24), k)
+        previous = (index // 24) * 24 + (index - 1) % 24  # within each representative day
     else:
         raise InputError(
             [
@@ -132,12 +155,117 @@ def time_slices(
     ds["slice_previous"] = ("slice", previous, {"long_name": "slice one hour earlier (storage)"})
     for name in PROFILES:
         ds[name] = ("slice", values[name], {"units": UNITS[name]})
+    if resolution == "representative_days":
+        ds.coords["day"] = ("day", np.arange(DAYS_PER_YEAR), {"long_name": "day of the year"})
+        ds["day_cluster"] = (
+            "day",
+            day_cluster,
+            {"long_name": "representative day (cluster) of each chronological day"},
+        )
+        ds["slice_day"] = ("slice", index // 24, {"long_name": "representative day of the slice"})
     ds["peak_load_pu"] = (
         (),
         float(hourly["load_pu"].max()),
         {"units": "per unit of mean load", "long_name": "hourly peak load"},
     )
     return ds
+
+
+def daily(series: np.ndarray) -> np.ndarray:
+    """An 8,760-hour series as 365 rows of 24 hours."""
+    return series.reshape(DAYS_PER_YEAR, 24)
+
+
+def cluster_days(hourly: dict[str, np.ndarray], k: int) -> np.ndarray:
+    """The cluster (0..k-1) of each of the 365 days, clustering all profiles jointly.
+
+    Each profile is scaled to [0, 1] over the year so that no profile dominates by its units;
+    a day is the vector of its 24 scaled hours of every profile. Ward's hierarchical clustering
+    (scipy) is deterministic (no random start) and never leaves a cluster empty; Kotzur et al.
+    (2018) found it among the best methods for sizing storage. Clusters are numbered by the
+    first day of the year they contain, so the numbering is reproducible too.
+    """
+    labels = fcluster(linkage(day_features(hourly), method="ward"), t=k, criterion="maxclust")
+    first_day = {label: day for day, label in reversed(list(enumerate(labels)))}
+    order = sorted(first_day, key=first_day.__getitem__)
+    renumber = {label: number for number, label in enumerate(order)}
+    return np.array([renumber[label] for label in labels], dtype=int)
+
+
+def day_features(hourly: dict[str, np.ndarray]) -> np.ndarray:
+    """365 rows: each day's 24 hours of every profile, each profile scaled to [0, 1]."""
+    features = []
+    for name in PROFILES:
+        values = daily(hourly[name])
+        span = values.max() - values.min()
+        features.append((values - values.min()) / span if span > 0 else np.zeros_like(values))
+    return np.hstack(features)
+
+
+def representative_profiles(
+    hourly: dict[str, np.ndarray], day_cluster: np.ndarray, representation: str | None = None
+) -> dict[str, np.ndarray]:
+    """Each profile on the representative days (k x 24), with its annual energy preserved.
+
+    `mean`: the mean day of each cluster (exact energy, smoothed variability). `medoid`: the
+    member day closest to all others (real variability), then scaled per profile to the annual
+    energy, capacity factors clipped at 1 and the remainder spread over the unclipped hours
+    (the cluster means where no scaling reaches the energy).
+    """
+    k = int(day_cluster.max()) + 1
+    members = np.bincount(day_cluster, minlength=k)
+    means = {
+        name: np.stack([daily(hourly[name])[day_cluster == c].mean(axis=0) for c in range(k)])
+        for name in PROFILES
+    }
+    if (representation or REPRESENTATION) == "mean":
+        return means
+    features = day_features(hourly)
+    medoids = []
+    for c in range(k):
+        days = np.flatnonzero(day_cluster == c)
+        distance = cdist(features[days], features[days], "sqeuclidean").sum(axis=1)
+        medoids.append(int(days[np.argmin(distance)]))
+    profiles = {}
+    for name in PROFILES:
+        values = daily(hourly[name])[medoids]
+        target = hourly[name].sum()
+        upper = 1.0 if name.endswith("_cf") else np.inf
+        for _ in range(50):  # scale the unclipped hours until the energy is met
+            free = values < upper
+            fixed = (members[:, None] * np.where(free, 0.0, values)).sum()
+            scalable = (members[:, None] * np.where(free, values, 0.0)).sum()
+            if scalable <= 0 or abs(fixed + scalable - target) <= 1e-12 * target:
+                break
+            values = np.minimum(np.where(free, values * (target - fixed) / scalable, values), upper)
+        energy = (members[:, None] * values).sum()
+        # medoids without this profile's energy (a summer day standing for the whole year's heat
+        # demand when k = 1) cannot be scaled to it: that profile keeps the cluster means
+        profiles[name] = values if abs(energy - target) <= 1e-9 * target else means[name]
+    return profiles
+
+
+def _checked_days(days: int | None, path: Path) -> int:
+    if days is None or isinstance(days, bool) or not 1 <= int(days) <= DAYS_PER_YEAR:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "time.days",
+                    f"representative_days needs days between 1 and {DAYS_PER_YEAR} (got {days!r})",
+                )
+            ]
+        )
+    return int(days)
+
+
+def _main_season(hourly: dict[str, np.ndarray], days: np.ndarray) -> str:
+    """The season most of a cluster's days fall in (ties: the earlier season in SEASONS)."""
+    months = daily(hourly["month"])[days, 0].astype(int)
+    counts = [sum(SEASON_OF_MONTH[m] == season for m in months) for season in SEASONS]
+    return SEASONS[int(np.argmax(counts))]
 
 
 def _explicit_slices(path: Path) -> xr.Dataset:

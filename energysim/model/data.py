@@ -112,6 +112,8 @@ class ModelData:
                 "heat_pu",
                 "hydro_cf",
                 "slice_previous",
+                "slice_hour",
+                "slice_day",
             )
             if name in self.inputs
         }

@@ -3,6 +3,7 @@ balance, storage and the reserve margin.
 
 Dispatch variables are average power in GW over a slice; a slice of weight w hours turns GW
 into GWh. Storage steps are one hour (every slice is one hour of a day or of the year).
+With representative days, storage is linked across the chronological days of the year.
 """
 
 from __future__ import annotations
@@ -50,8 +51,13 @@ def define_dispatch_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
     )
     m.charge = pyo.Var(m.storage, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW")
     m.discharge = pyo.Var(m.storage, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW")
+    linked = "day_cluster" in d.inputs  # representative days: the change since the day began
     m.state_of_charge = pyo.Var(
-        m.storage, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GWh at the end of the slice"
+        m.storage,
+        m.years,
+        m.slices,
+        domain=pyo.Reals if linked else pyo.NonNegativeReals,
+        doc="GWh at the end of the slice (representative days: change since the day's start)",
     )
     m.chp_heat = pyo.Var(m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW heat")
     m.boiler_heat = pyo.Var(m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW heat")
@@ -159,12 +165,19 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Storage power and energy limits and the state-of-charge balance, cyclic within each day.
+    """Storage power and energy limits and the state-of-charge balance.
 
-    charge, discharge <= capacity;  state_of_charge <= capacity * energy_to_power
+    charge, discharge <= capacity
     soc[st,y,s] = soc[st,y,prev(s)] + sqrt(eta) * charge[st,y,s] - discharge[st,y,s] / sqrt(eta)
+
+    prev(s) comes from the time slices: the previous hour of the year, cyclic over the year
+    (`hourly`), or the previous hour of the same day, cyclic within the day (`seasonal_hours`);
+    there soc <= capacity * energy_to_power. With `representative_days`, soc is the change
+    since the start of the representative day and the days are linked chronologically (see
+    define_storage_linking).
     """
-    previous = d._profiles.get("slice_previous")
+    previous = d._profiles["slice_previous"]
+    linked = "day_cluster" in d.inputs
 
     def charge_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
         return m.charge[t, y, s] <= m.capacity[t, y]
@@ -177,7 +190,8 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     def balance_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
         eta = math.sqrt(d.tech("round_trip_efficiency", t, y))
-        before = m.state_of_charge[t, y, int(previous[s])]
+        starts_day = linked and d.slice_value("slice_hour", s) == 0
+        before = 0.0 if starts_day else m.state_of_charge[t, y, int(previous[s])]
         return (
             m.state_of_charge[t, y, s]
             == before + eta * m.charge[t, y, s] - m.discharge[t, y, s] / eta
@@ -185,8 +199,78 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     m.storage_charge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=charge_rule)
     m.storage_discharge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=discharge_rule)
-    m.storage_energy_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=energy_rule)
+    if linked:
+        define_storage_linking(m, d)
+    else:
+        m.storage_energy_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=energy_rule)
     m.storage_balance = pyo.Constraint(m.storage, m.years, m.slices, rule=balance_rule)
+
+
+def define_storage_linking(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Storage across the 365 chronological days of representative-day slices (Kotzur et al.,
+    Applied Energy 213 (2018) 123-135, the inter-period formulation).
+
+    The state at hour h of day d is soc_start[d] + soc[c(d),h], c(d) being the day's cluster and
+    soc the change since the start of the representative day (free sign). Over the year:
+    soc_start[st,y,d+1] = soc_start[st,y,d] + soc[st,y,last hour of c(d)]    (cyclic: 365 -> 0)
+    soc_high[st,y,c] >= soc[st,y,s],  soc_low[st,y,c] <= soc[st,y,s]          (s in cluster c)
+    soc_start[st,y,d] + soc_high[st,y,c(d)] <= capacity * energy_to_power
+    soc_start[st,y,d] + soc_low[st,y,c(d)] >= 0
+    with soc_high >= 0 >= soc_low (the start of the day is one of its states). No storage in the
+    inputs has a self-discharge parameter, so the day-to-day factor (1 - loss)^24 is 1.
+    """
+    day_cluster = [int(c) for c in d.inputs["day_cluster"].values]
+    days = list(range(len(day_cluster)))
+    clusters = sorted(set(day_cluster))
+    slice_day = d._profiles["slice_day"]
+    last_slice = {c: max(s for s in d.slices if slice_day[s] == c) for c in clusters}
+    m.storage_days = pyo.Set(initialize=days, ordered=True)
+    m.storage_clusters = pyo.Set(initialize=clusters, ordered=True)
+    m.soc_start = pyo.Var(
+        m.storage,
+        m.years,
+        m.storage_days,
+        domain=pyo.NonNegativeReals,
+        doc="GWh stored at the start of each chronological day",
+    )
+    m.soc_high = pyo.Var(
+        m.storage,
+        m.years,
+        m.storage_clusters,
+        domain=pyo.NonNegativeReals,
+        doc="highest change of the state within a representative day, GWh",
+    )
+    m.soc_low = pyo.Var(
+        m.storage,
+        m.years,
+        m.storage_clusters,
+        domain=pyo.NonPositiveReals,
+        doc="lowest change of the state within a representative day, GWh",
+    )
+
+    def link_rule(m: pyo.ConcreteModel, t: str, y: int, day: int) -> pyo.Expression:
+        following = (day + 1) % len(days)
+        change = m.state_of_charge[t, y, last_slice[day_cluster[day]]]
+        return m.soc_start[t, y, following] == m.soc_start[t, y, day] + change
+
+    def high_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
+        return m.soc_high[t, y, int(slice_day[s])] >= m.state_of_charge[t, y, s]
+
+    def low_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
+        return m.soc_low[t, y, int(slice_day[s])] <= m.state_of_charge[t, y, s]
+
+    def upper_rule(m: pyo.ConcreteModel, t: str, y: int, day: int) -> pyo.Expression:
+        energy = m.capacity[t, y] * d.tech("energy_to_power", t, y)
+        return m.soc_start[t, y, day] + m.soc_high[t, y, day_cluster[day]] <= energy
+
+    def lower_rule(m: pyo.ConcreteModel, t: str, y: int, day: int) -> pyo.Expression:
+        return m.soc_start[t, y, day] + m.soc_low[t, y, day_cluster[day]] >= 0
+
+    m.storage_day_link = pyo.Constraint(m.storage, m.years, m.storage_days, rule=link_rule)
+    m.storage_intraday_high = pyo.Constraint(m.storage, m.years, m.slices, rule=high_rule)
+    m.storage_intraday_low = pyo.Constraint(m.storage, m.years, m.slices, rule=low_rule)
+    m.storage_day_upper = pyo.Constraint(m.storage, m.years, m.storage_days, rule=upper_rule)
+    m.storage_day_lower = pyo.Constraint(m.storage, m.years, m.storage_days, rule=lower_rule)
 
 
 def define_reserve_margin(m: pyo.ConcreteModel, d: ModelData) -> None:
