@@ -63,10 +63,10 @@ FULL = (
         end_to_end_goal=10.0,
     ),
     LPCase(
-        "hourly, 1 year",
+        "hourly, 1 year (dispatch)",  # the pinned base year: the fleet is fixed, dispatch free
         "scenarios/base.yaml",
         ("years=[2020]", "time.resolution=hourly"),
-        "1 y x 8760 h",
+        "1 y x 8760 h, fleet pinned",
         solve_goal=60.0,
     ),
     LPCase(
