@@ -113,11 +113,12 @@ def assert_same_lp(a: dict, b: dict, rel: float = 0.0) -> None:
     assert a.keys() == b.keys()
     flat_a, flat_b = _flatten(a), _flatten(b)
     assert flat_a.keys() == flat_b.keys()
-    different = [
-        (k, flat_a[k], flat_b[k])
-        for k in flat_a
-        if flat_a[k] != pytest.approx(flat_b[k], rel=rel, abs=1e-12 if rel else 0)
-    ]
+    def same(x: object, y: object) -> bool:
+        if not isinstance(x, float | int) or isinstance(x, bool) or y is None:
+            return x == y  # None bounds and fixed flags compare exactly
+        return x == pytest.approx(y, rel=rel, abs=1e-12 if rel else 0)
+
+    different = [(k, flat_a[k], flat_b[k]) for k in flat_a if not same(flat_a[k], flat_b[k])]
     assert not different, different[:5]
 
 
