@@ -259,3 +259,17 @@ def test_screening_finds_nothing_in_feasible_scenarios(inputs_folder: Path) -> N
     for file in ("short.yaml",):
         scenario, inputs = _load(file, inputs_folder)
         assert impossible_targets(prepare(scenario, inputs)) == []
+
+
+@pytest.mark.parametrize("time", ["seasonal_hours", "representative_days"])
+def test_every_constraint_family_has_a_meaning(time: str) -> None:
+    """A new constraint family cannot reach a planner as a bare name in a diagnosis."""
+    scenario = load_scenario(
+        ROOT / "tests" / "fixtures" / "snapshot.yaml",
+        [f"time.resolution={time}", *(["time.days=2"] if time != "seasonal_hours" else [])],
+    )
+    inputs = load_inputs(scenario.inputs, scenario.years, time, scenario.time.days)
+    model, _ = build_model(scenario, inputs)
+    families = {c.local_name for c in model.component_objects(pyo.Constraint)}
+    unexplained = families - set(diagnose_module.ROW_MEANING) - set(TARGET_FAMILIES)
+    assert not unexplained

@@ -54,6 +54,12 @@ ROW_MEANING: dict[str, str] = {
     "energy_to_power)",
     "storage_balance": "storage {0} energy balance in {1} (technology_parameters.csv "
     "round_trip_efficiency)",
+    "storage_day_link": "storage {0} carrying energy from day to day in {1}",
+    "storage_intraday_high": "storage {0} within its day's highest level in {1}",
+    "storage_intraday_low": "storage {0} within its day's lowest level in {1}",
+    "storage_day_upper": "storage {0} energy capacity on every day of {1} "
+    "(technology_parameters.csv energy_to_power)",
+    "storage_day_lower": "storage {0} never below empty on any day of {1}",
     "reserve_margin": "the reserve margin in {0} (system.csv reserve_margin, "
     "technology_parameters.csv capacity_credit)",
     "corridor_capacity_max": "how far corridor {0} can be expanded by {1} (corridors.csv "
