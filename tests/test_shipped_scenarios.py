@@ -59,9 +59,7 @@ def test_late_peak_holds_coal_and_peaks_in_2030(inputs_folder: Path) -> None:
     assert float(ds["coal_output"].sel(year=2030)) >= 1300 - 1e-6
     assert int(ds.attrs["co2_peak_year"]) == 2030
     early = _solve("early-peak-2027", inputs_folder)
-    assert float(ds["co2_emissions"].sel(year=2030)) > float(
-        early["co2_emissions"].sel(year=2030)
-    )
+    assert float(ds["co2_emissions"].sel(year=2030)) > float(early["co2_emissions"].sel(year=2030))
 
 
 def test_neutrality_leaves_near_zero_energy_co2_in_2060(inputs_folder: Path) -> None:
@@ -80,9 +78,7 @@ def test_neutrality_leaves_near_zero_energy_co2_in_2060(inputs_folder: Path) -> 
 def test_uneven_steps_give_builds_the_years_since_the_previous_model_year() -> None:
     """With 2027 added, builds counted in 2025 still have the five years since 2020 and those
     of 2027 and 2030 two and three: the build limits add up as on the 5-yearly grid."""
-    scenario = load_scenario(
-        SCENARIOS / "early-peak-2027.yaml", ["years=[2020, 2025, 2027, 2030]"]
-    )
+    scenario = load_scenario(SCENARIOS / "early-peak-2027.yaml", ["years=[2020, 2025, 2027, 2030]"])
     inputs = load_inputs(scenario.inputs, scenario.years, "seasonal_hours")
     model, data = build_model(scenario, inputs)
     assert data.period_length == {2020: 5.0, 2025: 2.0, 2027: 3.0, 2030: 3.0}

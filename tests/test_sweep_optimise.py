@@ -113,6 +113,7 @@ def assert_same_lp(a: dict, b: dict, rel: float = 0.0) -> None:
     assert a.keys() == b.keys()
     flat_a, flat_b = _flatten(a), _flatten(b)
     assert flat_a.keys() == flat_b.keys()
+
     def same(x: object, y: object) -> bool:
         if not isinstance(x, float | int) or isinstance(x, bool) or y is None:
             return x == y  # None bounds and fixed flags compare exactly
