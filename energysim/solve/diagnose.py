@@ -179,12 +179,15 @@ def _iis(model: pyo.ConcreteModel, d: ModelData, time_limit: float) -> list[Culp
     """Members of an IIS of `model`, grouped by constraint family (empty if none was found)."""
     interface = Highs()
     interface.set_instance(model)
-    highs = interface._solver_model
-    rows_of = interface._solver_con_to_pyomo_con_map
-    vars_of = {
-        column: interface._vars[key][0]
-        for key, column in interface._pyomo_var_to_solver_var_map.items()
-    }
+    try:  # Pyomo's persistent interface keeps the highspy model and its row/column maps
+        highs = interface._solver_model
+        rows_of = interface._solver_con_to_pyomo_con_map
+        vars_of = {
+            column: interface._vars[key][0]
+            for key, column in interface._pyomo_var_to_solver_var_map.items()
+        }
+    except AttributeError:  # a Pyomo without them: no IIS, the elastic solve explains instead
+        return []
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("iis_strategy", IIS_STRATEGY)
     highs.setOptionValue("time_limit", float(time_limit))
