@@ -393,7 +393,7 @@ def _add_duals(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, result: Solve
             continue
         for index in component:
             con = component[index]
-            denominator = _share_denominator(m, d, family, index)
+            denominator = share_denominator(m, d, family, index)
             names.append(con.name)
             values.append(duals.get(con, np.nan) * 1e9 * denominator)
             units.append(unit)
@@ -423,7 +423,7 @@ def _violation(m: pyo.ConcreteModel, d: ModelData, family: str, index: object) -
     return max(float(pyo.value(m.target_violation[family, year])), 0.0)
 
 
-def _share_denominator(m: pyo.ConcreteModel, d: ModelData, family: str, year: object) -> float:
+def share_denominator(m: pyo.ConcreteModel, d: ModelData, family: str, year: object) -> float:
     """A share row reads `numerator - share * denominator >= 0`: raising the share by one unit
     raises its right-hand side by the denominator, so the dual per unit share is scaled by it."""
     if family == "electricity_share_min":

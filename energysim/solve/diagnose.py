@@ -22,6 +22,7 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 from energysim.model.data import ModelData
 from energysim.model.policy import TARGET_FAMILIES
+from energysim.results.extract import TARGET_UNITS, share_denominator
 from energysim.scenario.schema import Solver
 from energysim.solve.highs import SolveResult, Status, solve
 
@@ -275,11 +276,8 @@ def _violated_targets(m: pyo.ConcreteModel, d: ModelData, tolerance: float = 1e-
         target, factor = TARGET_FAMILIES[family]
         cost = value * factor * stress.penalty_of(target)
         index = None if family == "co2_budget" else year
-        text = f"{target_text(d, family, index)}: missed by {value:.4g} {_row_unit(family)}"
+        # in the target's own unit (shares as fractions), as `target_violation` in results
+        missed_by = value / share_denominator(m, d, family, index)
+        text = f"{target_text(d, family, index)}: missed by {missed_by:.4g} {TARGET_UNITS[family]}"
         missed.append((cost, Culprit(family, 1, text, is_target=True)))
     return [c for _, c in sorted(missed, key=lambda item: -item[0])]
-
-
-def _row_unit(family: str) -> str:
-    units = {"coal_output": "Mt", "cbm_output": "bcm", "export_capacity": "GW", "share": "Mtce"}
-    return next((u for key, u in units.items() if key in family), "Mt CO2")
