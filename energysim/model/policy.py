@@ -146,6 +146,7 @@ TARGET_FAMILIES = {
     "export_capacity_max": ("export_capacity", 1e6),
     "electricity_share_min": ("electricity_share_final", 1e6),
     "non_fossil_share_min": ("non_fossil_share_min", 1e6),
+    "non_fossil_share_exports": ("non_fossil_share_min", 1e6),  # its second row (A97)
     "co2_peak": ("co2_peak_year", 1e6),
     "co2_cap": ("co2_cap", 1e6),
     "co2_budget": ("co2_budget", 1e6),

@@ -5,11 +5,11 @@ Energy is in EJ/yr (1 Mtce = 0.0293076 EJ, 1 TWh = 0.0036 EJ). `Primary Energy` 
 province uses: fossil fuels used in it (coal net of the coke shipped out, as in the NBS
 balance) and non-biomass renewables by the direct-equivalent method (1 TWh of wind = 1 TWh).
 Total energy consumption on the NBS definition (能源消费总量: production + inflows - outflows,
-electricity valued by the method in the name) is `Primary Energy|NBS Total (coal-equivalent)`
-(the results' `primary_energy`) and `Primary Energy|NBS Total (calorific)`.
+electricity valued by the method in the name) is `Primary Energy (NBS total, coal-equivalent)`
+(the results' `primary_energy`) and `Primary Energy (NBS total, calorific)`.
 `Final Energy|Electricity` is the physical (calorific, 电热当量法) content of 全社会用电量,
 which includes power plants' own use and grid losses; the electricity share on both methods is
-`Final Energy|Electricity|Share (calorific)` and `... (coal-equivalent)` (fraction).
+`Final Energy Share|Electricity (calorific)` and `... (coal-equivalent)` (fraction).
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def iamc_variables(ds: xr.Dataset) -> dict[str, tuple[str, np.ndarray]]:
     if "energy_consumption" in ds:
         for method, label in (("coal_equivalent", "coal-equivalent"), ("calorific", "calorific")):
             consumption = ds["energy_consumption"].sel({"method": method}).values
-            put(f"Primary Energy|NBS Total ({label})", "EJ/yr", consumption * EJ_PER_MTCE)
+            put(f"Primary Energy (NBS total, {label})", "EJ/yr", consumption * EJ_PER_MTCE)
     put("Resource|Extraction|Coal", "EJ/yr", ds["coal_output"].values * coal_f)
     put("Resource|Extraction|Gas", "EJ/yr", ds["cbm_output"].values * gas_f)
 
@@ -127,7 +127,7 @@ def iamc_variables(ds: xr.Dataset) -> dict[str, tuple[str, np.ndarray]]:
             put(f"Final Energy|{name}", "EJ/yr", _carrier(final, carrier) * EJ_PER_MTCE)
     for method, label in (("calorific", "calorific"), ("coal_equivalent", "coal-equivalent")):
         share = ds["electricity_share_final"].sel({"method": method}).values
-        put(f"Final Energy|Electricity|Share ({label})", "fraction", share)
+        put(f"Final Energy Share|Electricity ({label})", "fraction", share)
     for sector, sector_name in SECTOR.items():
         if sector not in final.sector.values:
             continue
