@@ -7,6 +7,7 @@ Electricity is valued by one accounting method across the whole table: calorific
 per kWh). Under the coal-equivalent method thermal power shows a small transformation gain or
 loss, since its output is valued at the average coal rate rather than at each plant's.
 Fuels are at their calorific value (tce factors of the inputs); heat at 1 TWh_th = 1/8.141 Mtce.
+Biomass power is primary electricity, like hydro, wind and solar (NBS; its fuel is not shown).
 Coal into coking and coal chemicals is a transformation input; the coke shipped out of the
 province is its output and an outflow (at 0.9714 tce/t, calorific). Coke burnt in Shanxi is in
 final coal, and the other products and conversion losses of coking and coal chemicals stay in
@@ -24,8 +25,10 @@ import pandas as pd
 import xarray as xr
 
 METHODS = ("calorific", "coal_equivalent")
-COLUMNS = ("coal", "coke", "gas", "oil", "biomass", "electricity", "heat")
-PRIMARY_ELECTRICITY_FUEL = "none"  # hydro, wind, solar: output is primary electricity
+COLUMNS = ("coal", "coke", "gas", "oil", "electricity", "heat")
+# hydro, wind, solar and (as in NBS statistics and the model's total energy consumption) biomass
+# power: their output is primary electricity
+PRIMARY_ELECTRICITY_FUELS = ("none", "biomass")
 
 # row key -> (section, English, Chinese)
 ROWS: dict[str, tuple[str, str, str]] = {
@@ -73,7 +76,6 @@ COLUMN_LABELS = {
         "coke": "Coke",
         "gas": "Natural gas",
         "oil": "Oil products",
-        "biomass": "Biomass",
         "electricity": "Electricity",
         "heat": "Heat",
         "total": "Total",
@@ -83,7 +85,6 @@ COLUMN_LABELS = {
         "coke": "焦炭",
         "gas": "天然气",
         "oil": "油品",
-        "biomass": "生物质",
         "electricity": "电力",
         "heat": "热力",
         "total": "合计",
@@ -106,8 +107,8 @@ def energy_balance(ds: xr.Dataset, year: int, method: str) -> pd.DataFrame:
         str(t): str(f) for t, f in zip(ds.technology.values, ds.technology_fuel.values, strict=True)
     }
     generators = [t for t in fuel_of if t not in _storage(ds)]
-    primary = [t for t in generators if fuel_of[t] == PRIMARY_ELECTRICITY_FUEL]
-    thermal = [t for t in generators if fuel_of[t] != PRIMARY_ELECTRICITY_FUEL]
+    primary = [t for t in generators if fuel_of[t] in PRIMARY_ELECTRICITY_FUELS]
+    thermal = [t for t in generators if fuel_of[t] not in PRIMARY_ELECTRICITY_FUELS]
     coal, gas = y["coal_use"], y["gas_use"]
     final = y["final_energy"]
 
@@ -120,7 +121,6 @@ def energy_balance(ds: xr.Dataset, year: int, method: str) -> pd.DataFrame:
     put = table.loc.__setitem__
     put(("production", "coal"), float(y["coal_output"]) * coal_f)
     put(("production", "gas"), float(y["cbm_output"]) * gas_f)
-    put(("production", "biomass"), fuel_input("biomass", heat=False) + fuel_input("biomass", True))
     put(("production", "electricity"), _twh(y, primary) * elec)
     put(("inflow", "gas"), float(y["gas_import"]) * gas_f)
     put(("inflow", "oil"), _final(final, "oil"))
@@ -132,7 +132,7 @@ def energy_balance(ds: xr.Dataset, year: int, method: str) -> pd.DataFrame:
     coke_out = float(y["coke_shipped_out"]) if "coke_shipped_out" in y else 0.0
     put(("outflow", "coke"), coke_out)
 
-    for fuel in ("coal", "gas", "biomass"):
+    for fuel in ("coal", "gas"):
         put(("thermal_power", fuel), -fuel_input(fuel, heat=False))
         put(("heat_supply", fuel), -fuel_input(fuel, heat=True))
     put(("heat_supply", "coal"), table.loc["heat_supply", "coal"] - float(y["boiler_fuel"]))
