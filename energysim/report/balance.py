@@ -59,7 +59,7 @@ ROWS: dict[str, tuple[str, str, str]] = {
     "station_use": (
         "losses",
         "Generation neither consumed nor exported (base-year gap)",
-        "发电量与用电量及外送电量之差",
+        "发电量差额",
     ),
     "grid_losses": ("losses", "Own use and grid losses outside 全社会用电量", "其他损失"),
     "losses": ("losses", "Losses", "损失量"),
