@@ -16,6 +16,7 @@ import numpy as np
 import xarray as xr
 
 from energysim.errors import InputError, Problem
+from energysim.inputs.history import history_dataset, read_calibration, read_history
 from energysim.inputs.tables import (
     Row,
     check_units,
@@ -173,8 +174,12 @@ def load_inputs(
     )
     _add_scalar_series(ds, folder / "system.csv", SYSTEM_UNITS, "system_", problems, required=False)
     _add_base_year(ds, folder, problems)
+    statistics = read_history(folder, problems)
+    tuned = read_calibration(folder, problems)
     if problems:
         raise InputError(problems)
+    if statistics:
+        ds = ds.merge(history_dataset(statistics, tuned, years))
     slices = time_slices(folder, resolution, days)
     ds = ds.merge(slices)
     ds.attrs["inputs_folder"] = folder.name

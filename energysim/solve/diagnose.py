@@ -96,6 +96,14 @@ ROW_MEANING: dict[str, str] = {
     "gas_balance": "the gas balance in {0} (exogenous_demand.csv gas_shipped_out)",
     "co2_definition": "CO2 from the fuels burnt in {0} (fuels.csv emission_factor, "
     "process_emissions.csv)",
+    "history_electricity_consumption": "electricity consumption held to the {0} statistic "
+    "(history.csv electricity_consumption, scenario history.fix)",
+    "history_electricity_exported": "electricity exported held to the {0} statistic "
+    "(history.csv electricity_exported, scenario history.fix)",
+    "history_raw_coal_output": "coal output held to the {0} statistic (history.csv "
+    "raw_coal_output, scenario history.fix)",
+    "history_coal_shipped_out": "coal shipped out held to the {0} statistic (history.csv "
+    "coal_shipped_out, scenario history.fix)",
 }
 # Variable bounds that come from inputs rather than from the model's structure.
 BOUND_MEANING: dict[str, str] = {
