@@ -84,7 +84,7 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
         ("technology", "year"),
         grid(lambda t, y: v(m.capacity[t, y]), techs, years),
         "GW",
-        "operational capacity",
+        "standing capacity (pays fixed O&M; installed less early retirement)",
     )
     add(
         "new_capacity",
@@ -102,6 +102,23 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
     )
     retired = np.zeros_like(installed)
     retired[:, 1:] = installed[:, :-1] + ds["new_capacity"].values[:, 1:] - installed[:, 1:]
+    early = np.maximum(installed - ds["capacity"].values, 0.0)
+    add(
+        "early_retirement",
+        ("technology", "year"),
+        early,
+        "GW",
+        "installed capacity within its lifetime but retired early (one way)",
+    )
+    fom = grid(lambda t, y: d.tech("fom", t, y, 0.0), techs, years)
+    add(
+        "early_retirement_saving",
+        ("technology", "year"),
+        early * fom * 1e6,
+        "CNY/yr",
+        "fixed O&M no longer paid on capacity retired early (capital of model-built capacity "
+        "retired early stays in the investment cost: stranded)",
+    )
     add(
         "retired_capacity",
         ("technology", "year"),

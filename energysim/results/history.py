@@ -106,11 +106,11 @@ def add_history(
     history_model(statistic, year)      the model's counterpart (NaN where none)
     history_error(statistic, year)      100 * (model - statistic) / statistic
     history_fixed(statistic, year)      held to the statistic by the scenario (not scored)
-    history_mape(statistic, sample)     mean |error| over the scored years after the first,
-                                        sample in (all, in_sample, out_of_sample)
+    history_mape(statistic, history_sample)  mean |error| over the scored years after the
+                                        first; history_sample: all, in_sample, out_of_sample
     history_sign_match(statistic)       sign of model change = sign of statistic change,
-                                        first to last year with a statistic (1/0, NaN if
-                                        fewer than two years)
+                                        first to last year with a statistic not held to
+                                        history (1/0, NaN if fewer than two years)
     """
     statistics = inputs[list(STATISTIC_VARIABLES)]
     names = [str(n) for n in statistics.statistic.values]
@@ -141,7 +141,7 @@ def add_history(
         "in_sample": after_base & in_sample,
         "out_of_sample": after_base & ~in_sample,
     }
-    ds.coords["sample"] = list(masks)
+    ds.coords["history_sample"] = list(masks)
     mape = np.full((len(names), len(masks)), np.nan)
     for j, mask in enumerate(masks.values()):
         chosen = np.where(mask, np.abs(error), np.nan)
@@ -150,13 +150,14 @@ def add_history(
             counted > 0, np.nansum(chosen, axis=1) / np.maximum(counted, 1), np.nan
         )
     ds["history_mape"] = (
-        ("statistic", "sample"),
+        ("statistic", "history_sample"),
         mape,
         {"units": "%", "long_name": "mean absolute percentage error after the base year"},
     )
+    scored = np.where(ds["history_fixed"].values, np.nan, model)
     ds["history_sign_match"] = (
         ("statistic",),
-        [_sign_match(model[i], statistic[i]) for i in range(len(names))],
+        [_sign_match(scored[i], statistic[i]) for i in range(len(names))],
         {"long_name": "1 where the model's change has the statistic's sign"},
     )
     ds.attrs["history_without_counterpart"] = ", ".join(n for n in names if n not in COUNTERPARTS)
@@ -208,7 +209,7 @@ def accuracy_table(ds: xr.Dataset) -> str:
     lines += ["", f"{'statistic':32s}{'MAPE':>8s}{'in-sample':>11s}{'out-of-sample':>15s}  sign"]
     for name in compared:
         row = ds.sel(statistic=name)
-        mape = [float(row["history_mape"].sel(sample=s)) for s in ds.sample.values]
+        mape = [float(row["history_mape"].sel(history_sample=s)) for s in ds.history_sample.values]
         sign = float(row["history_sign_match"])
         mark = "-" if sign != sign else ("ok" if sign else "WRONG")
         lines.append(
