@@ -85,7 +85,9 @@ def read_history(folder: Path, problems: list[Problem]) -> list[Statistic]:
                 row.problem("unit", f"wrong unit (got {row.unit!r}; expected {expected!r})")
             )
         elif level not in CONFIDENCE:
-            problems.append(row.problem("confidence", f"not one of {CONFIDENCE} (got {level!r})"))
+            problems.append(
+                row.problem("confidence", f"confidence not one of {CONFIDENCE} (got {level!r})")
+            )
         else:
             statistics.append(Statistic(variable, row.year, row.value, row.unit, row.source, level))
     return statistics

@@ -35,6 +35,9 @@ TECHNOLOGY_UNITS = {
     "lifetime": "yr",
     "availability": "fraction",
     "max_build_rate": "GW/yr",
+    "growth_base_rate": "GW/yr",
+    "growth_seed": "GW/yr",
+    "growth_rate": "fraction/yr",
     "max_potential": "GW",
     "heat_to_power": "MWh_th/MWh_el",
     "min_load": "fraction",
@@ -57,6 +60,8 @@ TCE_FACTOR_UNITS = {
 COAL_SUPPLY_UNITS = {
     "mine_capacity": "Mt/yr",
     "max_change": "fraction/yr",
+    "export_extra_share": "fraction",
+    "export_extra_discount": "CNY/t",
     **{f"tranche{k}_share": "fraction" for k in (1, 2, 3)},
     **{f"tranche{k}_cost": "CNY/t" for k in (1, 2, 3)},
 }
@@ -78,6 +83,7 @@ CORRIDOR_UNITS = {
     "min_hours": "h",
     "max_hours": "h",
     "export_price": "CNY/MWh",
+    "firm_share": "fraction",
 }
 FINAL_PARAMETER_UNITS = {
     "efficiency": "fraction",
@@ -101,6 +107,7 @@ FRACTIONS = {
     "tranche1_share",
     "tranche2_share",
     "tranche3_share",
+    "firm_share",
 }
 KINDS = ("thermal", "chp", "variable", "hydro", "storage", "boiler")
 CARRIERS = ("coal", "gas", "oil", "electricity", "heat", "hydrogen")

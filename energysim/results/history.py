@@ -15,53 +15,20 @@ from collections.abc import Callable, Collection
 import numpy as np
 import xarray as xr
 
+from energysim.model.history import GROUPS, members
+
 Counterpart = Callable[[xr.Dataset], xr.DataArray]
 
 
-def _techs(ds: xr.Dataset, test: Callable[[str, str, str], bool]) -> list[str]:
-    """Technologies whose (name, kind, fuel) pass `test`."""
-    return [
-        str(t)
-        for t, k, f in zip(
-            ds.technology.values,
-            ds.technology_kind.values,
-            ds.technology_fuel.values,
-            strict=True,
-        )
-        if test(str(t), str(k), str(f))
-    ]
+def _sum(variable: str, group: str) -> Counterpart:
+    def total(ds: xr.Dataset) -> xr.DataArray:
+        techs = ds.technology.values.tolist()
+        kinds = dict(zip(techs, ds.technology_kind.values.tolist(), strict=True))
+        fuels = dict(zip(techs, ds.technology_fuel.values.tolist(), strict=True))
+        chosen = members(group, techs, kinds, fuels)
+        return ds[variable].sel(technology=chosen).sum("technology")
 
-
-def _sum(variable: str, test: Callable[[str, str, str], bool]) -> Counterpart:
-    return lambda ds: ds[variable].sel(technology=_techs(ds, test)).sum("technology")
-
-
-def _thermal(t: str, kind: str, fuel: str) -> bool:
-    return kind in ("thermal", "chp")  # NBS "thermal": coal, gas and mine methane, biomass
-
-
-def _coal(t: str, kind: str, fuel: str) -> bool:
-    return fuel == "coal"
-
-
-def _hydro(t: str, kind: str, fuel: str) -> bool:
-    return t in ("hydro", "pumped_hydro")  # NBS hydro includes pumped storage
-
-
-def _renewable(t: str, kind: str, fuel: str) -> bool:
-    return t in ("hydro", "pumped_hydro", "wind", "solar", "biomass")
-
-
-def _power_plant(t: str, kind: str, fuel: str) -> bool:
-    return t != "battery"  # the statistics count generating plants, not batteries
-
-
-def _not_coal(t: str, kind: str, fuel: str) -> bool:
-    return _power_plant(t, kind, fuel) and fuel != "coal"
-
-
-def _named(*names: str) -> Callable[[str, str, str], bool]:
-    return lambda t, kind, fuel: t in names
+    return total
 
 
 # Each statistic with a model counterpart: how to compute it from a results Dataset.
@@ -70,22 +37,11 @@ COUNTERPARTS: dict[str, Counterpart] = {
     "coal_shipped_out": lambda ds: ds["coal_use"].sel(coal_flow="coal_shipped_out"),
     "unconventional_gas_output": lambda ds: ds["cbm_output"],
     "natural_gas_output": lambda ds: ds["cbm_output"],
-    "capacity_total": _sum("capacity", _power_plant),
-    "capacity_thermal": _sum("capacity", _thermal),
-    "capacity_coal": _sum("capacity", _coal),
-    "capacity_wind": _sum("capacity", _named("wind")),
-    "capacity_solar": _sum("capacity", _named("solar")),
-    "capacity_wind_solar": _sum("capacity", _named("wind", "solar")),
-    "capacity_hydro": _sum("capacity", _hydro),
-    "capacity_pumped_hydro": _sum("capacity", _named("pumped_hydro")),
-    "capacity_renewables": _sum("capacity", _renewable),
-    "capacity_new_and_clean": _sum("capacity", _not_coal),
-    "generation_thermal": _sum("generation", _thermal),
-    "generation_hydro": _sum("generation", _hydro),
-    "generation_wind": _sum("generation", _named("wind")),
-    "generation_wind_solar": _sum("generation", _named("wind", "solar")),
-    "generation_renewables": _sum("generation", _renewable),
-    "generation_total": _sum("generation", _power_plant),
+    **{f"capacity_{g}": _sum("capacity", g) for g in GROUPS},
+    **{
+        f"generation_{g}": _sum("generation", g)
+        for g in ("thermal", "hydro", "wind", "wind_solar", "renewables", "total")
+    },
     "electricity_consumption": lambda ds: ds["electricity_consumption"],
     "electricity_exported": lambda ds: ds["electricity_exported"],
     "export_capability_all_channels": lambda ds: ds["export_capacity"],
@@ -106,11 +62,11 @@ def add_history(
     history_model(statistic, year)      the model's counterpart (NaN where none)
     history_error(statistic, year)      100 * (model - statistic) / statistic
     history_fixed(statistic, year)      held to the statistic by the scenario (not scored)
-    history_mape(statistic, sample)     mean |error| over the scored years after the first,
-                                        sample in (all, in_sample, out_of_sample)
+    history_mape(statistic, history_sample)  mean |error| over the scored years after the
+                                        first; history_sample: all, in_sample, out_of_sample
     history_sign_match(statistic)       sign of model change = sign of statistic change,
-                                        first to last year with a statistic (1/0, NaN if
-                                        fewer than two years)
+                                        first to last year with a statistic not held to
+                                        history (1/0, NaN if fewer than two years)
     """
     statistics = inputs[list(STATISTIC_VARIABLES)]
     names = [str(n) for n in statistics.statistic.values]
@@ -141,7 +97,7 @@ def add_history(
         "in_sample": after_base & in_sample,
         "out_of_sample": after_base & ~in_sample,
     }
-    ds.coords["sample"] = list(masks)
+    ds.coords["history_sample"] = list(masks)
     mape = np.full((len(names), len(masks)), np.nan)
     for j, mask in enumerate(masks.values()):
         chosen = np.where(mask, np.abs(error), np.nan)
@@ -150,13 +106,14 @@ def add_history(
             counted > 0, np.nansum(chosen, axis=1) / np.maximum(counted, 1), np.nan
         )
     ds["history_mape"] = (
-        ("statistic", "sample"),
+        ("statistic", "history_sample"),
         mape,
         {"units": "%", "long_name": "mean absolute percentage error after the base year"},
     )
+    scored = np.where(ds["history_fixed"].values, np.nan, model)
     ds["history_sign_match"] = (
         ("statistic",),
-        [_sign_match(model[i], statistic[i]) for i in range(len(names))],
+        [_sign_match(scored[i], statistic[i]) for i in range(len(names))],
         {"long_name": "1 where the model's change has the statistic's sign"},
     )
     ds.attrs["history_without_counterpart"] = ", ".join(n for n in names if n not in COUNTERPARTS)
@@ -208,7 +165,7 @@ def accuracy_table(ds: xr.Dataset) -> str:
     lines += ["", f"{'statistic':32s}{'MAPE':>8s}{'in-sample':>11s}{'out-of-sample':>15s}  sign"]
     for name in compared:
         row = ds.sel(statistic=name)
-        mape = [float(row["history_mape"].sel(sample=s)) for s in ds.sample.values]
+        mape = [float(row["history_mape"].sel(history_sample=s)) for s in ds.history_sample.values]
         sign = float(row["history_sign_match"])
         mark = "-" if sign != sign else ("ok" if sign else "WRONG")
         lines.append(
