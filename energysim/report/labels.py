@@ -389,4 +389,7 @@ def chinese_characters() -> set[str]:
     strings += [k[1] for k in (*KPIS, *SWEEP_KPIS)] + [r[2] for r in ROWS.values()]
     strings += list(COLUMN_LABELS["zh"].values()) + list(STATISTIC_NAMES["zh"].values())
     strings += [zh for _, zh in PLAN_ROWS.values()]
+    from energysim.report.compare import MEMO_ROWS
+
+    strings += [zh for _, zh in MEMO_ROWS.values()]
     return {c for s in strings for c in s if ord(c) > 127}
