@@ -143,7 +143,11 @@ def history_dataset(
     dims = ("statistic", "year")
     return xr.Dataset(
         {
-            "history": (dims, value, {"long_name": "provincial statistic (history.csv)"}),
+            "history": (
+                dims,
+                value,
+                {"units": "see statistic_unit", "long_name": "provincial statistic (history.csv)"},
+            ),
             "history_source": (dims, source.astype(str)),
             "history_confidence": (dims, level.astype(str)),
             "history_in_sample": (dims, in_sample),
