@@ -38,15 +38,7 @@ def iis_in_child(highs: highspy.Highs, time_limit: float, strategy: int) -> IisI
         highs.setOptionValue("output_flag", False)
         if highs.writeModel(str(mps)) == highspy.HighsStatus.kError:
             return None
-        command = [
-            sys.executable,
-            "-m",
-            "energysim.solve.iis_child",
-            str(mps),
-            str(out),
-            repr(float(time_limit)),
-            str(int(strategy)),
-        ]
+        command = child_command(mps, out, time_limit, strategy)
         try:
             subprocess.run(
                 command,
@@ -64,6 +56,12 @@ def iis_in_child(highs: highspy.Highs, time_limit: float, strategy: int) -> IisI
     if not answer["valid"] or (answer["num_row"], answer["num_col"]) != (lp.num_row_, lp.num_col_):
         return None
     return IisIndices(answer["rows"], answer["columns"], answer["bounds"])
+
+
+def child_command(mps: Path, out: Path, time_limit: float, strategy: int) -> list[str]:
+    """The child's command line (a test replaces it by one that never answers)."""
+    args = [str(mps), str(out), repr(float(time_limit)), str(int(strategy))]
+    return [sys.executable, "-m", "energysim.solve.iis_child", *args]
 
 
 def main(argv: list[str]) -> int:
