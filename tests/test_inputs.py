@@ -307,9 +307,7 @@ def test_duplicate_technology_is_refused_at_its_line(broken: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines.append(lines[3])
     path.write_text("".join(lines), encoding="utf-8")
-    _assert_located(
-        _load_problems(broken), "technologies.csv", len(lines), "duplicate technology"
-    )
+    _assert_located(_load_problems(broken), "technologies.csv", len(lines), "duplicate technology")
 
 
 @pytest.mark.parametrize("value", ["1e308", "inf", "nan", "-1e300"])

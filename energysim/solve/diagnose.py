@@ -4,8 +4,9 @@
    if the model solves, that solution is used.
 2. Explain: an irreducible infeasible subset (IIS) from HiGHS (`getIis`, searching from the LP
    and made irreducible), run in a child process that is killed at the time limit left after
-   step 1 (HiGHS does not bound every phase of the search itself). Each row and bound of it is mapped, through the
-   constraint's name, to the scenario key and year or the input table that created it.
+   step 1 (HiGHS does not bound every phase of the search itself). Each row and bound of it is
+   mapped, through the constraint's name, to the scenario key and year or the input table that
+   created it.
 3. Fallback: where no IIS is found in time, solve the elastic model (stress mode: every target
    soft) and report the targets it had to miss, largest penalty first.
 """
