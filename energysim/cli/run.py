@@ -15,7 +15,7 @@ from energysim.inputs import load_inputs
 from energysim.model.build import build_model
 from energysim.model.data import prepare
 from energysim.results.extract import to_dataset
-from energysim.results.netcdf import write_netcdf, write_text
+from energysim.results.netcdf import check_writable, write_netcdf, write_text
 from energysim.scenario import Scenario, load_scenario
 from energysim.solve.diagnose import diagnose
 from energysim.solve.highs import Status, solve
@@ -42,6 +42,7 @@ def run(
     if stress:
         scenario = with_stress(scenario)
     out = out or Path("results") / f"{scenario.name}.nc"
+    check_writable(out)  # before the build and solve, not after
     log = RunLog(out.with_suffix(".log"))
     inputs = load_inputs(
         scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days

@@ -10,16 +10,14 @@ and written atomically, then the folder is removed.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import xarray as xr
 
 from energysim.errors import InputError, Problem
-from energysim.results.netcdf import read_netcdf, write_netcdf
+from energysim.results.netcdf import read_netcdf, write_netcdf, write_text
 
 
 @dataclass(frozen=True)
@@ -65,7 +63,7 @@ class ChunkStore:
         elif self.folder.exists():
             shutil.rmtree(self.folder)  # a fresh start: old chunks must not leak in
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_text(path, json.dumps(manifest, indent=1, sort_keys=True))
+        write_text(json.dumps(manifest, indent=1, sort_keys=True), path)
 
     def done(self, chunk: Chunk) -> bool:
         return (self.folder / chunk.name).is_file()
@@ -91,10 +89,3 @@ class ChunkStore:
         path = write_netcdf(ds, self.final)
         shutil.rmtree(self.folder, ignore_errors=True)
         return path
-
-
-def _write_text(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(temporary, path)
