@@ -165,3 +165,15 @@ def test_huge_scenario_file_is_refused_before_parsing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--no-inputs", str(path)])
     assert result.exit_code == 2, result.output
     assert "huge.yaml:1:1" in result.output and "file too large" in result.output
+
+
+def test_bad_inputs_path_is_reported_at_the_line_that_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "moved.yaml"
+    path.write_text(
+        f"extends: {ROOT / 'scenarios' / 'base.yaml'}\nname: moved\ninputs: ../no/such/folder\n"
+    )
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"{path}:3:1  inputs: inputs folder not found" in result.output
+    result = runner.invoke(app, ["validate", str(path), "--set", "inputs=/nowhere"])
+    assert "--set:1:1  inputs: inputs folder not found" in result.output

@@ -50,6 +50,9 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     problems = [
         _locate(loc, message, positions, path) for loc, message in cross_field_problems(scenario)
     ]
+    if not scenario.inputs.is_dir():  # named at the line that states it, not at the folder
+        message = f"inputs folder not found (resolved to {scenario.inputs})"
+        problems.append(_locate(("inputs",), message, positions, path))
     if problems:
         raise InputError(problems)
     scenario._positions = {**positions, (): (str(path), 1, 1)}
