@@ -5,6 +5,10 @@ the sweep is: scenario and plan hashes, seed, samples, chunk size, precision) an
 file per finished chunk, `chunk-START-STOP.nc`, each written atomically. `--resume` keeps the
 finished chunks only if the manifest is the same; the final file is assembled from the chunks
 and written atomically, then the folder is removed.
+
+Assembly streams: the chunks are opened lazily (dask, one block per chunk file) and written to
+the final file block by block, so its memory does not grow with the number of samples (the
+benchmark "sweep_assembly" measures it).
 """
 
 from __future__ import annotations
@@ -14,10 +18,18 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import dask
 import xarray as xr
 
 from energysim.errors import InputError, Problem
-from energysim.results.netcdf import read_netcdf, write_netcdf, write_text
+from energysim.results.netcdf import (
+    ENGINE,
+    RUN_FREE_BYTES,
+    check_writable,
+    write_netcdf,
+    write_netcdf_streamed,
+    write_text,
+)
 
 
 @dataclass(frozen=True)
@@ -72,20 +84,33 @@ class ChunkStore:
         write_netcdf(ds, self.folder / chunk.name)
 
     def assemble(self, all_chunks: list[Chunk], attrs: dict) -> xr.Dataset:
-        """The whole sweep from its chunk files, in sample order."""
-        parts = [read_netcdf(self.folder / c.name) for c in all_chunks]
-        ds = xr.concat(
-            parts,
-            dim="sample",
+        """The whole sweep from its chunk files, in sample order, lazily: nothing is read until
+        a variable is computed or the sweep is written by `finish`."""
+        ds = xr.open_mfdataset(
+            [self.folder / c.name for c in all_chunks],
+            engine=ENGINE,
+            combine="nested",
+            concat_dim="sample",
             data_vars="minimal",
             coords="minimal",
             compat="override",
             join="override",
+            parallel=False,
+            chunks={},  # one dask block per chunk file
         )
         ds.attrs.update(attrs)
         return ds
 
+    def chunk_bytes(self) -> int:
+        """Bytes of the finished chunk files: about the size of the final file."""
+        return sum(p.stat().st_size for p in self.folder.glob("chunk-*.nc"))
+
     def finish(self, ds: xr.Dataset) -> Path:
-        path = write_netcdf(ds, self.final)
+        """Write the sweep block by block (the chunk files stay open until it is whole), then
+        remove the chunk folder."""
+        check_writable(self.final, needed=int(self.chunk_bytes() * 1.1) + RUN_FREE_BYTES)
+        with dask.config.set(scheduler="synchronous"):  # one block in memory at a time
+            path = write_netcdf_streamed(ds, self.final)
+        ds.close()
         shutil.rmtree(self.folder, ignore_errors=True)
         return path
