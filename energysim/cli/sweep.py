@@ -188,13 +188,16 @@ def sweep(
     summary = summarise(ds, scenario, offset)
     ds = ds.merge(summary)
     ds.attrs.update(attrs | summary.attrs)
+    counts = {}
+    if "status" in ds:  # optimise: one LP per sample (read before the chunk files go)
+        status = ds["status"].values
+        counts = {str(v): int((status == v).sum()) for v in sorted(set(status))}
     path = store.finish(ds)
     seconds = time.perf_counter() - started
     if offset is not None:
         typer.echo(offset_table(offset))
     typer.echo(summary_table(summary))
-    if "status" in ds:  # optimise: one LP per sample
-        counts = {s: int((ds["status"] == s).sum()) for s in sorted(set(ds["status"].values))}
+    if counts:
         typer.echo("LP status: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     typer.echo(
         f"{samples} samples x {ds.sizes['year']} years x {inputs.sizes['slice']} slices "

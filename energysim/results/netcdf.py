@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import dask
 import xarray as xr
 
 from energysim.errors import OutputError
@@ -88,13 +89,19 @@ def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
 def write_netcdf(ds: xr.Dataset, path: str | Path) -> Path:
     """The dataset as NetCDF-4. It is encoded in memory first and written with plain file
     writes, so a full disk or a size limit is an OSError here, not an HDF5 failure in flight."""
-    data = ds.to_netcdf(engine=ENGINE, invalid_netcdf=False)
+    with dask.config.set(scheduler="synchronous"):  # no distributed lock for an in-memory file
+        data = ds.to_netcdf(engine=ENGINE, invalid_netcdf=False)
     return write_atomic(path, lambda tmp: tmp.write_bytes(data))
 
 
 def write_netcdf_streamed(ds: xr.Dataset, path: str | Path) -> Path:
     """A dataset too large for memory (lazy, dask-backed) written chunk by chunk."""
-    return write_atomic(path, lambda tmp: ds.to_netcdf(tmp, engine=ENGINE, invalid_netcdf=False))
+
+    def write(tmp: Path) -> None:
+        with dask.config.set(scheduler="synchronous"):  # one block in memory at a time
+            ds.to_netcdf(tmp, engine=ENGINE, invalid_netcdf=False)
+
+    return write_atomic(path, write)
 
 
 def write_text(text: str, path: str | Path) -> Path:
