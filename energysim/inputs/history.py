@@ -149,7 +149,12 @@ def history_dataset(
     dims = ("statistic", "year")
     return xr.Dataset(
         {
-            "history": (dims, value, {"long_name": "provincial statistic (history.csv)"}),
+            "history": (
+                dims,
+                value,
+                # per statistic, as for target_violation: the unit is a coordinate
+                {"units": "statistic_unit", "long_name": "provincial statistic (history.csv)"},
+            ),
             "history_source": (dims, source.astype(str)),
             "history_confidence": (dims, level.astype(str)),
             "history_in_sample": (dims, in_sample),
