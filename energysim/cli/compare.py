@@ -10,8 +10,10 @@ import typer
 from energysim.errors import InputError, Problem
 from energysim.report.compare import (
     format_kpis,
+    format_memo,
     kpi_table,
     largest_deltas,
+    memo_table,
     overlay_charts,
     provenance_differences,
     run_name,
@@ -54,8 +56,12 @@ def compare(
         typer.echo(f"CO2 peak year, {name}: {ds.attrs.get('co2_peak_year')}")
     with atomic_path(out / "kpis.csv") as temporary:
         table.to_csv(temporary)
+    memo = format_memo(memo_table(runs, lang))
+    typer.echo(memo)
+    with atomic_path(out / "memo.md") as temporary:
+        temporary.write_text(memo + "\n", encoding="utf-8")
     charts = overlay_charts(runs, out, lang)
-    typer.echo(f"kpis.csv and {len(charts)} overlay charts (PNG, SVG) written to {out}")
+    typer.echo(f"kpis.csv, memo.md and {len(charts)} overlay charts (PNG, SVG) written to {out}")
 
 
 def diff(

@@ -152,8 +152,7 @@ def history_dataset(
             "history": (
                 dims,
                 value,
-                # per statistic, as for target_violation: the unit is a coordinate
-                {"units": "statistic_unit", "long_name": "provincial statistic (history.csv)"},
+                {"units": "see statistic_unit", "long_name": "provincial statistic (history.csv)"},
             ),
             "history_source": (dims, source.astype(str)),
             "history_confidence": (dims, level.astype(str)),

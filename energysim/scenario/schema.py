@@ -96,6 +96,13 @@ class Targets(Strict):
         default_factory=dict, description="annual CO2 cap, Mt CO2"
     )
     co2_budget: CO2Budget | None = None
+    wind_solar_capacity_min: dict[Year, NonNegative] = Field(
+        default_factory=dict, description="minimum standing wind and solar capacity, GW"
+    )
+    clean_capacity_share_min: dict[Year, Share] = Field(
+        default_factory=dict,
+        description="minimum share of new and clean energy (all but coal power) in capacity",
+    )
 
 
 class CarbonPolicy(Strict):
@@ -276,6 +283,8 @@ DEFAULT_PENALTIES = {
     "co2_peak_year": 5_000.0,  # CNY per t CO2 above the previous model year
     "co2_cap": 5_000.0,  # CNY per t CO2 above the cap
     "co2_budget": 5_000.0,  # CNY per t CO2 above the budget
+    "wind_solar_capacity_min": 50_000.0,  # CNY per kW and year short of the target
+    "clean_capacity_share_min": 50_000.0,  # CNY per kW of clean capacity short of the share
 }
 TargetName = Literal[
     "coal_output",
@@ -286,6 +295,8 @@ TargetName = Literal[
     "co2_peak_year",
     "co2_cap",
     "co2_budget",
+    "wind_solar_capacity_min",
+    "clean_capacity_share_min",
 ]
 
 

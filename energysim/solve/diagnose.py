@@ -281,6 +281,11 @@ def target_text(d: ModelData, family: str, index: object) -> str:
     if family == "co2_budget":
         b = t.co2_budget
         return f"targets.co2_budget = {b.max:g} Mt CO2 from {b.start} to {b.end}"
+    if family == "wind_solar_capacity_min":
+        return f"targets.wind_solar_capacity_min.{index} = {t.wind_solar_capacity_min[index]:g} GW"
+    if family == "clean_capacity_share_min":
+        share = t.clean_capacity_share_min[index]
+        return f"targets.clean_capacity_share_min.{index} = {share:.0%}"
     raise KeyError(family)
 
 
