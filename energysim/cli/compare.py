@@ -37,8 +37,9 @@ def compare(
     results: Annotated[list[Path], typer.Argument(help="two or more results files")],
     lang: Annotated[str, typer.Option(help="labels: en or zh")] = "en",
     out: Annotated[Path, typer.Option(help="folder for kpis.csv and the overlay charts")] = Path(
-        "comparison"
-    ),
+        "results"
+    )
+    / "comparison",
 ) -> None:
     """KPIs of several runs side by side, and overlay charts of CO2, coal and electricity share."""
     problems = []

@@ -522,7 +522,11 @@ def _add_duals(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, result: Solve
         np.asarray(values, dtype=float),
         {"units": "CNY (discounted) per unit of the target (target_unit)"},
     )
-    ds["target_unit"] = ("target", np.asarray(units, dtype=str))
+    ds["target_unit"] = (
+        "target",
+        np.asarray(units, dtype=str),
+        {"units": "1", "long_name": "unit of each target's quantity (a unit symbol, not a number)"},
+    )
     ds["target_violation"] = (
         "target",
         np.asarray(violations, dtype=float),
