@@ -174,7 +174,7 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
     gas_flows: dict[str, Callable[[int], float]] = {
         "power": lambda y: v(fuel_burnt(m, d, "gas", y)) / gas_mtce_per_bcm(d, y),
         "final": lambda y: v(m.final_carrier_total["gas", y]) / gas_mtce_per_bcm(d, y),
-        "gas_shipped_out": lambda y: d.series("gas_shipped_out", y, default=0.0),
+        "gas_shipped_out": lambda y: v(m.gas_shipped_out[y]),
     }
     for name, dim, flows, unit in (
         ("coal_use", "coal_flow", coal_flows, "Mt"),
