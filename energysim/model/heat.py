@@ -64,8 +64,9 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.heat_capacity = pyo.Expression(
         m.heat_sources,
         m.years,
-        rule=lambda m, b, y: existing_alive(d, b, y)
-        + sum(m.new_heat_capacity[b, v] for v in alive_builds(d, b, y)),
+        rule=lambda m, b, y: (
+            existing_alive(d, b, y) + sum(m.new_heat_capacity[b, v] for v in alive_builds(d, b, y))
+        ),
         doc="heat-only capacity standing, GW_th",
     )
     m.heat_output = pyo.Var(
@@ -88,8 +89,9 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.boiler_total = pyo.Constraint(
         m.years,
         m.slices,
-        rule=lambda m, y, s: m.boiler_heat[y, s]
-        == sum(m.heat_output[b, y, s] for b in m.heat_sources),
+        rule=lambda m, y, s: (
+            m.boiler_heat[y, s] == sum(m.heat_output[b, y, s] for b in m.heat_sources)
+        ),
     )
     electric = [b for b in d.boilers if is_electric(d, b)]
     cop = {(b, y): d.tech("cop", b, y, default=1.0) for b in electric for y in d.years}

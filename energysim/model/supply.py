@@ -198,8 +198,7 @@ def define_gas_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     def balance_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
         use = fuel_burnt(m, d, "gas", y) + m.final_carrier_total["gas", y]
         return (
-            m.gas_output[y] + m.gas_import[y]
-            == use / gas_mtce_per_bcm(d, y) + m.gas_shipped_out[y]
+            m.gas_output[y] + m.gas_import[y] == use / gas_mtce_per_bcm(d, y) + m.gas_shipped_out[y]
         )
 
     m.gas_balance = pyo.Constraint(m.years, rule=balance_rule)

@@ -206,7 +206,8 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
     plan_cost = plan["cost"].sel(year=years) / 1e6  # CNY -> MCNY
     fixed = {
         k: plan_cost.sel(cost_component=k).values.astype(float)
-        for k in ("fixed_om", "end_use", "corridor_investment")
+        for k in ("fixed_om", "end_use", "corridor_investment", "heat_investment", "heat_fixed_om")
+        if k in plan_cost.cost_component.values
     }
 
     def series(name: str, default: float = 0.0) -> np.ndarray:
@@ -292,7 +293,7 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         gas_output=plan["cbm_output"].values.astype(float)
         if "cbm_output" in plan
         else np.zeros(len(years)),
-        gas_cost=series("gas_cost"),
+        gas_cost=plan_gas_cost(plan, years, series("gas_cost")),
         gas_shipped_out=series("gas_shipped_out"),
         process_co2=np.array([process_emissions(d, y) for y in years]),
         boiler_heat_rate=np.array(
@@ -303,3 +304,13 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         investment_parameter=[CAPEX_PARAMETER.get(t) for t in d.technologies],
         fixed_costs=fixed,
     )
+
+
+def plan_gas_cost(plan: xr.Dataset, years: list[int], table: np.ndarray) -> np.ndarray:
+    """Average production cost of the plan's gas (CNY/1000 m3): its gas_production cost over
+    its output when the plan has them (gas in cost grades), else the table's single cost."""
+    if "cbm_output" not in plan or "cost" not in plan:
+        return table
+    output = plan["cbm_output"].sel(year=years).values.astype(float)
+    cost = plan["cost"].sel(cost_component="gas_production", year=years).values / 1e6  # MCNY
+    return np.where(output > 1e-9, cost / np.maximum(output, 1e-9), table)
