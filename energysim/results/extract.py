@@ -150,6 +150,7 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
     add("unserved_energy", ("year",), [twh(m.unserved, y) for y in years], "TWh")
     add("chp_heat", ("year",), [twh(m.chp_heat, y) for y in years], "TWh_th")
     add("boiler_heat", ("year",), [twh(m.boiler_heat, y) for y in years], "TWh_th")
+    _add_heat_supply(ds, m, d, twh)
     # Trade
     add(
         "corridor_capacity",
@@ -454,4 +455,40 @@ def _add_provenance(ds: xr.Dataset, d: ModelData, result: SolveResult) -> None:
             "stress_mode": int(d.scenario.stress.enabled),
             "solve_seconds": float(result.solve_seconds),
         }
+    )
+
+
+def _add_heat_supply(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, twh: Callable) -> None:
+    """Heat-only sources (capacity, output), the electricity they draw and the heat network."""
+    sources = list(d.boilers)
+    ds.coords["heat_source"] = sources
+    value = pyo.value
+    ds["heat_capacity"] = (
+        ("heat_source", "year"),
+        np.array([[value(m.heat_capacity[b, y]) for y in d.years] for b in sources]).reshape(
+            len(sources), len(d.years)
+        ),
+        {"units": "GW_th", "long_name": "heat-only capacity standing"},
+    )
+    ds["heat_output"] = (
+        ("heat_source", "year"),
+        np.array([[twh(m.heat_output, b, y) for y in d.years] for b in sources]).reshape(
+            len(sources), len(d.years)
+        ),
+        {"units": "TWh_th", "long_name": "heat from heat-only sources"},
+    )
+    weight = [d.slice_value("slice_weight", s) for s in d.slices]
+    ds["heat_electricity"] = (
+        ("year",),
+        [
+            sum(w * value(m.heat_electricity[y, s]) for w, s in zip(weight, d.slices, strict=True))
+            / 1000.0
+            for y in d.years
+        ],
+        {"units": "TWh", "long_name": "electricity drawn by electric boilers and heat pumps"},
+    )
+    ds["heat_network"] = (
+        ("year",),
+        [value(m.heat_network[y]) for y in d.years],
+        {"units": "GW_th", "long_name": "district-heat network, peak capacity"},
     )
