@@ -158,10 +158,10 @@ CASES: dict[str, Case] = {
         "cbm_output_min[2025]",
         "min",
         "bcm",
-        lambda free: free.value("cbm_output", 2025) + 3.0,
+        lambda free: free.value("cbm_output", 2025) + 0.2,  # free output is at its cheap grades
         lambda b: {"cbm_output_min": {2025: b}},
         lambda r: r.value("cbm_output", 2025),
-        precondition=lambda free: free.value("cbm_output", 2025) + 3.0 < GAS_2020 * 1.2**5,
+        precondition=lambda free: free.value("cbm_output", 2025) + 0.2 < GAS_2020 * 1.2**5,
     ),
     "export_capacity_min": Case(
         "export_capacity_min[2025]",

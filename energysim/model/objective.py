@@ -151,7 +151,8 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
                 * fuel_price("coal", y)
             )
         if k == "gas_sales":
-            return -m.gas_shipped_out[y] * d.series("gas_sale_price", y, default=0.0)
+            sale = d.series("gas_sale_price", y, default=0.0)  # moves with the gas price
+            return -m.gas_shipped_out[y] * scaled(sale, multiplier(m, d, PRICE_PARAMETER["gas"], y))
         if k == "heat_investment":
             return heat_investment(m, d, y)
         if k == "heat_fixed_om":

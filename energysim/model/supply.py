@@ -152,7 +152,8 @@ def define_gas_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     gas_output[y] <= gas_output[y-1] * (1 + max_growth)^period_length              (growth)
     gas_output[y] >= gas_output[y-1] * (1 - max_decline)^period_length   (mature-field decline)
     gas_output[y] + gas_import[y] = (power + final gas, Mtce) / tce_per_bcm + gas_shipped_out[y]
-    gas_shipped_out[y] >= contracted sales[y]  (a decision, sold at the gas sale price)
+    contracted sales[y] <= gas_shipped_out[y] <= gas_output[y]   (a decision: the province sells
+                                                  its own gas, at the gas sale price)
 
     Grades are resource steps: the producing wells' cash cost, new wells in the best blocks
     below import parity, and the rest of the resource above it (inputs/shanxi/SOURCES.md).
@@ -194,6 +195,17 @@ def define_gas_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         statistic = d.base("unconventional_gas_output")
         if d.scenario.model.pin_base_year and statistic == statistic:
             m.gas_output[d.years[0]].fix(statistic)
+
+        def own_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+            if m.gas_shipped_out[y].fixed:
+                return pyo.Constraint.Skip
+            return m.gas_shipped_out[y] <= m.gas_output[y]
+
+        m.gas_sales_own = pyo.Constraint(m.years, rule=own_rule)
+    else:
+        for y in d.years:
+            if not m.gas_shipped_out[y].fixed:
+                m.gas_shipped_out[y].setub(m.gas_shipped_out[y].lb)  # no own gas to sell
 
     def balance_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
         use = fuel_burnt(m, d, "gas", y) + m.final_carrier_total["gas", y]

@@ -210,6 +210,8 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         if k in plan_cost.cost_component.values
     }
 
+    coal_boilers = [b for b in d.boilers if d.fuel[b] == "coal"]
+
     def series(name: str, default: float = 0.0) -> np.ndarray:
         return np.array([d.series(name, y, default) for y in years])
 
@@ -296,10 +298,11 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         gas_cost=plan_gas_cost(plan, years, series("gas_cost")),
         gas_shipped_out=series("gas_shipped_out"),
         process_co2=np.array([process_emissions(d, y) for y in years]),
+        # the sweep's heat-only heat is the coal boilers' (electric heat is not re-dispatched)
         boiler_heat_rate=np.array(
-            [sum(d.tech("heat_rate", b, y, 0.0) for b in d.boilers) for y in years]
+            [sum(d.tech("heat_rate", b, y, 0.0) for b in coal_boilers) for y in years]
         ),
-        boiler_vom=np.array([sum(d.tech("vom", b, y, 0.0) for b in d.boilers) for y in years]),
+        boiler_vom=np.array([sum(d.tech("vom", b, y, 0.0) for b in coal_boilers) for y in years]),
         investment=investment,
         investment_parameter=[CAPEX_PARAMETER.get(t) for t in d.technologies],
         fixed_costs=fixed,
