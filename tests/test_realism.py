@@ -12,7 +12,9 @@ import pyomo.environ as pyo
 import pytest
 
 from energysim.inputs import load_inputs
+from energysim.model.build import build_model
 from energysim.scenario import load_scenario
+from energysim.solve.highs import Status, solve
 from tests.helpers import ROOT, solve_scenario
 
 SHANXI = ROOT / "inputs" / "shanxi"
@@ -67,6 +69,21 @@ def test_gas_output_declines_no_faster_than_mature_fields_and_costs_straddle_par
     assert grade[1] < grade[2] < parity < grade[3]
     shipped = [pyo.value(model.gas_shipped_out[y]) for y in data.years]
     assert max(shipped) > 0  # Shanxi sells gas out of the province (a net exporter by 2025)
+
+
+def test_decline_limit_binds_when_gas_stops_paying() -> None:
+    """Worthless gas (no sale value, grades at 10x cost): output still falls no faster than
+    10 %/yr from its 2025 level instead of dropping to zero at once."""
+    scenario = load_scenario(ROOT / "scenarios" / "base.yaml", ["years=[2020,2025,2030]"])
+    inputs = load_inputs(scenario.inputs, scenario.years, scenario.time.resolution)
+    inputs["gas_sale_price"] = inputs["gas_sale_price"] * 0.0
+    for k in (1, 2, 3):
+        inputs[f"gas_grade{k}_cost"] = inputs[f"gas_grade{k}_cost"] * 10.0
+    model, _ = build_model(scenario, inputs)
+    assert solve(model, scenario.solver).status is Status.OPTIMAL
+    before, after = pyo.value(model.gas_output[2025]), pyo.value(model.gas_output[2030])
+    assert before > 0
+    assert after == pytest.approx(before * 0.9**5, rel=1e-6)  # the limit binds
 
 
 def test_coal_never_returns_to_buildings() -> None:
