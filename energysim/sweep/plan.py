@@ -87,6 +87,7 @@ class System:
     investment: np.ndarray  # (T, Y) MCNY/yr annuities of the plan's builds, all technologies
     investment_parameter: list[str | None]  # (T,) uncertain capex multiplier, if any
     fixed_costs: dict[str, np.ndarray]  # MCNY/yr per component the sweep does not change
+    gas_sale_price: np.ndarray | None = None  # (Y,) CNY/1000 m3 of gas sold out of the province
 
     @property
     def chp(self) -> np.ndarray:
@@ -296,7 +297,12 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         if "cbm_output" in plan
         else np.zeros(len(years)),
         gas_cost=plan_gas_cost(plan, years, series("gas_cost")),
-        gas_shipped_out=series("gas_shipped_out"),
+        gas_shipped_out=plan["gas_use"]
+        .sel(gas_flow="gas_shipped_out", year=years)
+        .values.astype(float)
+        if "gas_use" in plan and "gas_shipped_out" in plan["gas_use"].gas_flow.values
+        else series("gas_shipped_out"),
+        gas_sale_price=series("gas_sale_price"),
         process_co2=np.array([process_emissions(d, y) for y in years]),
         # the sweep's heat-only heat is the coal boilers' (electric heat is not re-dispatched)
         boiler_heat_rate=np.array(
