@@ -4,6 +4,7 @@ the KPIs; an infeasible scenario is diagnosed (which targets and inputs collide)
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -37,10 +38,20 @@ def run(
     tee: Annotated[bool, typer.Option(help="show the HiGHS log")] = False,
 ) -> None:
     """Solve the least-cost pathway of a scenario and write its results file and run log."""
-    started = time.perf_counter()
     scenario = load_scenario(scenario_file, set_)
-    if stress:
-        scenario = with_stress(scenario)
+    execute(with_stress(scenario) if stress else scenario, out, time_limit, tee)
+
+
+def execute(
+    scenario: Scenario,
+    out: Path | None,
+    time_limit: float | None,
+    tee: bool,
+    summary: Callable[[xr.Dataset], str] | None = None,
+) -> xr.Dataset:
+    """Build, solve, write the results file and run log, print the KPIs (and `summary`);
+    an infeasible scenario is diagnosed and ends the command with exit code 3."""
+    started = time.perf_counter()
     out = out or Path("results") / f"{scenario.name}.nc"
     log = RunLog(out.with_suffix(".log"))
     inputs = load_inputs(
@@ -87,8 +98,11 @@ def run(
     log.say(kpi_table(ds))
     if scenario.stress.enabled:
         log.say(target_table(ds))
+    if summary is not None:
+        log.say(summary(ds))
     log.say(f"results written to {path}")
     log.close()
+    return ds
 
 
 def with_stress(scenario: Scenario) -> Scenario:
