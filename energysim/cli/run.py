@@ -16,7 +16,7 @@ from energysim.inputs import load_inputs
 from energysim.model.build import build_model
 from energysim.model.data import prepare
 from energysim.results.extract import to_dataset
-from energysim.results.netcdf import write_netcdf, write_text
+from energysim.results.netcdf import check_writable, write_netcdf, write_text
 from energysim.scenario import Scenario, load_scenario
 from energysim.solve.diagnose import diagnose
 from energysim.solve.highs import Status, solve
@@ -53,6 +53,7 @@ def execute(
     an infeasible scenario is diagnosed and ends the command with exit code 3."""
     started = time.perf_counter()
     out = out or Path("results") / f"{scenario.name}.nc"
+    check_writable(out)  # before the build and solve, not after
     log = RunLog(out.with_suffix(".log"))
     inputs = load_inputs(
         scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
