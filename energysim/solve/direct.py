@@ -26,6 +26,8 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 from pyomo.core.staleflag import StaleFlagManager
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from energysim.solve.options import apply as apply_options
+
 INF = highspy.kHighsInf
 _MS = highspy.HighsModelStatus
 
@@ -91,7 +93,8 @@ def compile_lp(model: pyo.ConcreteModel) -> StandardFormLP:
 
 
 def highs_from_arrays(lp: StandardFormLP, options: dict, *, tee: bool = False) -> highspy.Highs:
-    """A HiGHS instance holding `lp` (one passModel call) with `options` set."""
+    """A HiGHS instance holding `lp` (one passModel call) with `options` set, each one checked
+    (HighsOptionError when HiGHS refuses it)."""
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", bool(tee))
     model = highspy.HighsLp()
@@ -108,8 +111,7 @@ def highs_from_arrays(lp: StandardFormLP, options: dict, *, tee: bool = False) -
     model.a_matrix_.index_ = lp.matrix.indices
     model.a_matrix_.value_ = lp.matrix.data
     highs.passModel(model)
-    for key, value in options.items():
-        highs.setOptionValue(key, value)
+    apply_options(highs, options)
     return highs
 
 
