@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-import xarray as xr
 
 from energysim.errors import EXIT_INFEASIBLE, EXIT_INTERNAL
-from energysim.inputs import load_inputs
-from energysim.model.build import build_model
-from energysim.model.data import prepare
-from energysim.results.extract import to_dataset
-from energysim.results.netcdf import write_netcdf, write_text
-from energysim.scenario import Scenario, load_scenario
-from energysim.solve.diagnose import diagnose
-from energysim.solve.highs import Status, solve
-from energysim.solve.screening import impossible_targets
+
+if TYPE_CHECKING:  # imported when a run starts, so `energysim --help` stays fast
+    import xarray as xr
+
+    from energysim.scenario import Scenario
 
 
 def run(
@@ -37,6 +32,16 @@ def run(
     tee: Annotated[bool, typer.Option(help="show the HiGHS log")] = False,
 ) -> None:
     """Solve the least-cost pathway of a scenario and write its results file and run log."""
+    from energysim.inputs import load_inputs
+    from energysim.model.build import build_model
+    from energysim.model.data import prepare
+    from energysim.results.extract import to_dataset
+    from energysim.results.netcdf import write_netcdf
+    from energysim.scenario import load_scenario
+    from energysim.solve.diagnose import diagnose
+    from energysim.solve.highs import Status, solve
+    from energysim.solve.screening import impossible_targets
+
     started = time.perf_counter()
     scenario = load_scenario(scenario_file, set_)
     if stress:
@@ -99,6 +104,9 @@ def with_stress(scenario: Scenario) -> Scenario:
 
 
 def _solve_stressed(scenario: Scenario, inputs: xr.Dataset, time_limit: float | None) -> tuple:
+    from energysim.model.build import build_model
+    from energysim.solve.highs import solve
+
     model, _ = build_model(with_stress(scenario), inputs)
     return model, solve(model, scenario.solver, time_limit=time_limit)
 
@@ -120,6 +128,8 @@ class RunLog:
         raise typer.Exit(code)
 
     def close(self) -> None:
+        from energysim.results.netcdf import write_text
+
         write_text("\n".join(self.lines) + "\n", self.path)
 
 
