@@ -12,9 +12,12 @@ import typer
 from energysim.errors import EXIT_INFEASIBLE, EXIT_INTERNAL
 
 if TYPE_CHECKING:  # imported when a run starts, so `energysim --help` stays fast
+    import pyomo.environ as pyo
     import xarray as xr
 
+    from energysim.model.data import ModelData
     from energysim.scenario import Scenario
+    from energysim.solve.highs import SolveResult
 
 
 def run(
@@ -60,7 +63,10 @@ def run(
         )
     model, data = build_model(scenario, inputs, data)
     built = time.perf_counter()
-    result = solve(model, scenario.solver, time_limit=time_limit, tee=tee)
+    if scenario.foresight.mode == "myopic":
+        result = _solve_myopic(scenario, model, data, log, time_limit, tee)
+    else:
+        result = solve(model, scenario.solver, time_limit=time_limit, tee=tee)
     log.say(
         f"{scenario.name}: {result.status} (build {built - started:.1f} s, "
         f"solve {result.solve_seconds:.1f} s)"
@@ -101,6 +107,36 @@ def with_stress(scenario: Scenario) -> Scenario:
     return scenario.model_copy(
         update={"stress": scenario.stress.model_copy(update={"enabled": True})}
     )
+
+
+def _solve_myopic(
+    scenario: Scenario,
+    model: pyo.ConcreteModel,
+    data: ModelData,
+    log: RunLog,
+    time_limit: float | None,
+    tee: bool,
+) -> SolveResult:
+    """Myopic foresight: window by window (solve/foresight.py); a window that cannot be solved
+    ends the run (infeasible: exit 3, naming the window)."""
+    from energysim.solve.foresight import solve_myopic
+    from energysim.solve.highs import Status
+
+    window = scenario.foresight.years_per_window
+    outcome = solve_myopic(model, data, scenario.solver, window, time_limit=time_limit, tee=tee)
+    for w in outcome.windows:
+        log.say(
+            f"  window {w.years[0]}-{w.years[-1]}: {w.status}, {w.rows} rows x {w.columns} "
+            f"columns, {w.iterations} iterations, {w.seconds:.1f} s"
+        )
+    if outcome.result.status is Status.INFEASIBLE:
+        last = outcome.windows[-1].years if outcome.windows else ()
+        log.fail(
+            f"{scenario.name}: with myopic foresight (window {window}) the years "
+            f"{', '.join(map(str, last))} cannot be solved: the decisions of the earlier windows "
+            "leave no way to meet their targets. No results file was written."
+        )
+    return outcome.result
 
 
 def _solve_stressed(scenario: Scenario, inputs: xr.Dataset, time_limit: float | None) -> tuple:

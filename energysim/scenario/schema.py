@@ -260,6 +260,29 @@ class Solver(Strict):
         return {**data, "options": checked}
 
 
+class Foresight(Strict):
+    """What the planner knows of the future when deciding investments.
+
+    `perfect`: one LP over all model years. `myopic`: the years are solved in consecutive
+    windows of `window` model years, earliest first; each window's decisions (new capacity,
+    corridor expansion, dispatch) are fixed before the next window is solved, and a
+    constraint joins the window of the latest year it involves (solve/foresight.py).
+    """
+
+    mode: Literal["perfect", "myopic"] = "perfect"
+    window: int | None = Field(None, ge=1, description="model years per window (myopic; default 1)")
+
+    @model_validator(mode="after")
+    def _window_with_myopic(self) -> Foresight:
+        if self.mode == "perfect" and self.window is not None:
+            raise ValueError("`window` is only used with mode myopic")
+        return self
+
+    @property
+    def years_per_window(self) -> int:
+        return self.window or 1
+
+
 class ModelOptions(Strict):
     pin_base_year: bool = Field(
         True, description="fix the base year to the 2020 statistics in the inputs (no investment)"
@@ -333,6 +356,7 @@ class Scenario(Strict):
     carbon_policy: CarbonPolicy = CarbonPolicy()
     uncertainty: Uncertainty | None = None
     solver: Solver = Solver()
+    foresight: Foresight = Foresight()
     model: ModelOptions = ModelOptions()
     stress: Stress = Stress()
 
