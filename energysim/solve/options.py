@@ -87,7 +87,7 @@ def normalise(name: str, value: OptionValue) -> OptionValue:
         highs.setOptionValue(name, default)
     if not accepted:
         raise HighsOptionError(
-            name, f"HiGHS {_version()} rejects this value (a {_KIND[int(kind)]} option)"
+            name, f"HiGHS {_version()} rejects this value ({_KIND[int(kind)]} option)"
         )
     return value
 
@@ -107,7 +107,7 @@ def apply(highs: Any, options: dict[str, OptionValue]) -> None:
             raise HighsOptionError(name, f"HiGHS rejects {name} = {value!r}")
 
 
-_KIND = {0: "boolean", 1: "integer", 2: "floating-point", 3: "string"}
+_KIND = {0: "a boolean", 1: "an integer", 2: "a floating-point", 3: "a string"}
 
 
 @cache
