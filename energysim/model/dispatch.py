@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from energysim.model.data import HOURS_PER_YEAR, TWH_PER_MTCE, ModelData
 from energysim.model.uncertain import YIELD_PARAMETER, capped, multiplier
@@ -92,10 +93,22 @@ def define_generation_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     generation[chp,y,s] >= min_load * availability * capacity[chp,y]   (slices with heat demand)
     """
 
+    variable = set(d.techs_of("variable"))
+    shape = {  # availability by slice, looked up once per technology and year
+        (t, y): (
+            [availability(d, t, y, s) for s in d.slices]
+            if t in PROFILE_OF
+            else [availability(d, t, y, d.slices[0])] * len(d.slices)
+        )
+        for t in m.generators
+        for y in m.years
+    }
+    position = {s: i for i, s in enumerate(d.slices)}
+
     def available_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
         factor = multiplier(m, d, YIELD_PARAMETER.get(t), y)
-        available = m.capacity[t, y] * capped(availability(d, t, y, s), factor)
-        if t in d.techs_of("variable"):
+        available = m.capacity[t, y] * capped(shape[t, y][position[s]], factor)
+        if t in variable:
             return m.generation[t, y, s] + m.curtailment[t, y, s] == available
         return m.generation[t, y, s] <= available
 
@@ -129,8 +142,11 @@ def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     has_heat = "heat" in d.carriers and "heat_pu" in d.inputs
 
+    chp = d.techs_of("chp")
+    ratios = {y: {t: d.tech("heat_to_power", t, y, default=0.0) for t in chp} for y in d.years}
+
     def chp_heat_rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
-        ratio = {t: d.tech("heat_to_power", t, y, default=0.0) for t in d.techs_of("chp")}
+        ratio = ratios[y]
         if not any(ratio.values()):
             return m.chp_heat[y, s] == 0
         return m.chp_heat[y, s] <= sum(ratio[t] * m.generation[t, y, s] for t in ratio)
@@ -172,14 +188,15 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
         + unserved[y,s] = load[y,s] + sum_c export_flow[c,y,s]
     """
     net = 1.0 - station_use_share(d)
+    generators, storage, corridors = list(m.generators), list(m.storage), list(m.corridors)
 
     def rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
         supply = (
-            net * sum(m.generation[t, y, s] for t in m.generators)
-            + sum(m.discharge[t, y, s] - m.charge[t, y, s] for t in m.storage)
+            net * sum(m.generation[t, y, s] for t in generators)
+            + sum(m.discharge[t, y, s] - m.charge[t, y, s] for t in storage)
             + m.unserved[y, s]
         )
-        exports = sum(m.export_flow[c, y, s] for c in m.corridors)
+        exports = sum(m.export_flow[c, y, s] for c in corridors)
         return supply == electricity_load(m, d, y, s) + exports
 
     m.power_balance = pyo.Constraint(m.years, m.slices, rule=rule)
@@ -321,8 +338,24 @@ def define_reserve_margin(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def energy_twh(m: pyo.ConcreteModel, d: ModelData, var: pyo.Var, *index: object) -> pyo.Expression:
-    """Annual energy (TWh) of a per-slice GW variable: sum_s weight[s] * var[..., s] / 1000."""
-    return sum(d.slice_value("slice_weight", s) * var[(*index, s)] for s in d.slices) / 1000.0
+    """Annual energy (TWh) of a per-slice GW variable: sum_s weight[s] * var[..., s] / 1000.
+
+    Built once per variable and index and shared by every family that uses it (fuel use,
+    variable O&M, accounting, trade): Pyomo expressions are immutable, so sharing is safe, and
+    the build does not repeat the slice sum for each use."""
+    cache = m.__dict__.setdefault("_energy_twh_cache", {})
+    key = (var.name, index)
+    if key not in cache:
+        weights = m.__dict__.get("_slice_weights")
+        if weights is None:
+            weights = [d.slice_value("slice_weight", s) for s in d.slices]
+            m.__dict__["_slice_weights"] = weights
+        terms = [
+            MonomialTermExpression((w, var[(*index, s)]))
+            for w, s in zip(weights, d.slices, strict=True)
+        ]
+        cache[key] = LinearExpression(terms) / 1000.0
+    return cache[key]
 
 
 def fuel_use_mtce(m: pyo.ConcreteModel, d: ModelData, t: str, y: int) -> pyo.Expression:
