@@ -17,7 +17,18 @@ from typing import Any
 
 import typer
 
-from energysim.cli import balance, compare, export, info, report, run, schema, sweep, validate
+from energysim.cli import (
+    backcast,
+    balance,
+    compare,
+    export,
+    info,
+    report,
+    run,
+    schema,
+    sweep,
+    validate,
+)
 from energysim.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
 
 app = typer.Typer(
@@ -61,6 +72,7 @@ for _function in (
     schema.schema,
     info.info,
     run.run,
+    backcast.backcast,
     sweep.sweep,
     export.export,
     balance.balance,

@@ -4,6 +4,7 @@ the KPIs; an infeasible scenario is diagnosed (which targets and inputs collide)
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -35,20 +36,31 @@ def run(
     tee: Annotated[bool, typer.Option(help="show the HiGHS log")] = False,
 ) -> None:
     """Solve the least-cost pathway of a scenario and write its results file and run log."""
+    from energysim.scenario import load_scenario
+
+    scenario = load_scenario(scenario_file, set_)
+    execute(with_stress(scenario) if stress else scenario, out, time_limit, tee)
+
+
+def execute(
+    scenario: Scenario,
+    out: Path | None,
+    time_limit: float | None,
+    tee: bool,
+    summary: Callable[[xr.Dataset], str] | None = None,
+) -> xr.Dataset:
+    """Build, solve, write the results file and run log, print the KPIs (and `summary`);
+    an infeasible scenario is diagnosed and ends the command with exit code 3."""
     from energysim.inputs import load_inputs
     from energysim.model.build import build_model
     from energysim.model.data import prepare
     from energysim.results.extract import to_dataset
     from energysim.results.netcdf import write_netcdf
-    from energysim.scenario import load_scenario
     from energysim.solve.diagnose import diagnose
     from energysim.solve.highs import Status, solve
     from energysim.solve.screening import impossible_targets
 
     started = time.perf_counter()
-    scenario = load_scenario(scenario_file, set_)
-    if stress:
-        scenario = with_stress(scenario)
     out = out or Path("results") / f"{scenario.name}.nc"
     log = RunLog(out.with_suffix(".log"))
     inputs = load_inputs(
@@ -98,8 +110,11 @@ def run(
     log.say(kpi_table(ds))
     if scenario.stress.enabled:
         log.say(target_table(ds))
+    if summary is not None:
+        log.say(summary(ds))
     log.say(f"results written to {path}")
     log.close()
+    return ds
 
 
 def with_stress(scenario: Scenario) -> Scenario:

@@ -16,6 +16,7 @@ import numpy as np
 import xarray as xr
 
 from energysim.errors import InputError, Problem
+from energysim.inputs.history import history_dataset, read_calibration, read_history
 from energysim.inputs.tables import (
     Row,
     check_units,
@@ -34,6 +35,9 @@ TECHNOLOGY_UNITS = {
     "lifetime": "yr",
     "availability": "fraction",
     "max_build_rate": "GW/yr",
+    "growth_base_rate": "GW/yr",
+    "growth_seed": "GW/yr",
+    "growth_rate": "fraction/yr",
     "max_potential": "GW",
     "heat_to_power": "MWh_th/MWh_el",
     "min_load": "fraction",
@@ -56,6 +60,8 @@ TCE_FACTOR_UNITS = {
 COAL_SUPPLY_UNITS = {
     "mine_capacity": "Mt/yr",
     "max_change": "fraction/yr",
+    "export_extra_share": "fraction",
+    "export_extra_discount": "CNY/t",
     **{f"tranche{k}_share": "fraction" for k in (1, 2, 3)},
     **{f"tranche{k}_cost": "CNY/t" for k in (1, 2, 3)},
 }
@@ -76,6 +82,7 @@ CORRIDOR_UNITS = {
     "min_hours": "h",
     "max_hours": "h",
     "export_price": "CNY/MWh",
+    "firm_share": "fraction",
 }
 FINAL_PARAMETER_UNITS = {
     "efficiency": "fraction",
@@ -99,6 +106,7 @@ FRACTIONS = {
     "tranche1_share",
     "tranche2_share",
     "tranche3_share",
+    "firm_share",
 }
 KINDS = ("thermal", "chp", "variable", "hydro", "storage", "boiler")
 CARRIERS = ("coal", "gas", "oil", "electricity", "heat", "hydrogen")
@@ -172,8 +180,12 @@ def load_inputs(
     )
     _add_scalar_series(ds, folder / "system.csv", SYSTEM_UNITS, "system_", problems, required=False)
     _add_base_year(ds, folder, problems)
+    statistics = read_history(folder, problems)
+    tuned = read_calibration(folder, problems)
     if problems:
         raise InputError(problems)
+    if statistics:
+        ds = ds.merge(history_dataset(statistics, tuned, years))
     slices = time_slices(folder, resolution, days)
     ds = ds.merge(slices)
     ds.attrs["inputs_folder"] = folder.name

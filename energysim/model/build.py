@@ -1,7 +1,7 @@
 """Build the least-cost pathway model: sets, then each family in a fixed order.
 
 Order: capacity -> dispatch (generation, heat, storage) -> trade -> supply -> demand ->
-power balance and reserve -> emissions -> accounting and policy -> objective.
+power balance and reserve -> history -> emissions -> accounting and policy -> objective.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from energysim.model import (
     demand,
     dispatch,
     emissions,
+    history,
     objective,
     policy,
     supply,
@@ -53,6 +54,7 @@ def build_model(
     supply.define_supply_variables(m, d)
     supply.define_coal_constraints(m, d)
     supply.define_gas_constraints(m, d)
+    history.define_history_constraints(m, d.history_fixed, supply.has_coal_supply(d))
     emissions.define_emissions(m, d)
     policy.define_accounting(m, d)
     policy.define_policy_constraints(m, d)

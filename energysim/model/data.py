@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 
 from energysim.inputs.load import CARRIERS
+from energysim.model.history import Fixed, fixed_to_history, with_history_inputs
 from energysim.scenario.schema import Scenario
 
 HOURS_PER_YEAR = 8760.0
@@ -38,6 +39,7 @@ class ModelData:
     corridors: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     carriers: list[str] = field(default_factory=list)
+    history_fixed: list[Fixed] = field(default_factory=list)
 
     def tech(self, parameter: str, tech: str, year: int, default: float = math.nan) -> float:
         """A technology parameter; NaN (absent) becomes `default`."""
@@ -120,6 +122,8 @@ class ModelData:
 
 
 def prepare(scenario: Scenario, inputs: xr.Dataset) -> ModelData:
+    fixed = fixed_to_history(scenario, inputs)
+    inputs = with_history_inputs(fixed, inputs)
     years = list(scenario.years)
     gaps = np.diff(years).tolist()
     lengths = [*gaps, gaps[-1] if gaps else 1]
@@ -162,6 +166,7 @@ def prepare(scenario: Scenario, inputs: xr.Dataset) -> ModelData:
         if "sector" in inputs.coords
         else [],
         carriers=list(CARRIERS),
+        history_fixed=fixed,
     )
 
 

@@ -315,9 +315,10 @@ def define_storage_linking(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def define_reserve_margin(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Firm capacity covers peak load with a margin.
+    """Firm capacity covers peak load with a margin, and the exports committed at the peak.
 
-    sum_t capacity_credit[t] * capacity[t,y] >= (1 + reserve_margin) * peak_load[y]
+    sum_t capacity_credit[t] * capacity[t,y]
+        >= (1 + reserve_margin) * peak_load[y] + sum_c firm_share[c] * corridor_capacity[c,y]
     with peak_load[y] = consumption[y] * 1000 / 8760 * peak_load_pu
     """
     margin = d.series("system_reserve_margin", d.years[0])
@@ -332,7 +333,11 @@ def define_reserve_margin(m: pyo.ConcreteModel, d: ModelData) -> None:
             d.tech("capacity_credit", t, y, default=0.0) * m.capacity[t, y] for t in d.technologies
         )
         peak = m.electricity_consumption[y] * 1000.0 / HOURS_PER_YEAR * peak_pu
-        return firm >= (1.0 + d.series("system_reserve_margin", y)) * peak
+        exports = sum(
+            d.series("corridor_firm_share", y, 0.0, corridor=c) * m.corridor_capacity[c, y]
+            for c in d.corridors
+        )
+        return firm >= (1.0 + d.series("system_reserve_margin", y)) * peak + exports
 
     m.reserve_margin = pyo.Constraint(m.years, rule=rule)
 

@@ -32,7 +32,7 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     annual_cost[k,y] in million CNY, with (units cancel to MCNY):
       investment   = sum_t sum_{b alive in y} new_capacity[t,b] * capex[t,b] * CRF(r, life)
-      fixed_om     = sum_t capacity[t,y] * fom[t,y]
+      fixed_om     = sum_t capacity[t,y] * fom[t,y]   (standing capacity: paid until retired)
       variable_om  = sum_t generation_TWh[t,y] * vom[t,y]  (+ boilers)
       coal_mining  = sum_k coal_tranche[k,y] * tranche_cost[k,y]
       gas_production = gas_output[y] * gas_cost[y]
@@ -43,6 +43,7 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
       carbon_price = co2[y] * carbon_price[y]
       export_revenue = -exported_TWh[y] * export_price
       coal_sales   = -coal_shipped_out[y] * tce_per_t * coal_price[y]
+                     + coal_shipped_extra[y] * extra_discount  (beyond the reference demand)
     objective = 1e-3 * sum_y discount_factor[y] * sum_k annual_cost[k,y]  (+ stress_penalty)
     """
     rate = d.scenario.economics.discount_rate
@@ -129,10 +130,12 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
                 for c in m.corridors
             )
         if k == "coal_sales":
+            discount = d.series("coal_export_extra_discount", y, default=0.0)
             return (
                 -m.coal_shipped_out[y]
                 * d.series("tce_factor_coal", y, 0.7143)
                 * fuel_price("coal", y)
+                + m.coal_shipped_extra[y] * discount
             )
         raise ValueError(k)
 

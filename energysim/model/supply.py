@@ -45,11 +45,20 @@ def define_supply_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.coal_shipped_out = pyo.Var(
         m.years, domain=pyo.NonNegativeReals, doc="raw coal sold out of the province, Mt"
     )
+    m.coal_shipped_extra = pyo.Var(
+        m.years,
+        domain=pyo.NonNegativeReals,
+        doc="coal sold beyond the other provinces' reference demand, at a discount, Mt",
+    )
+    extra = d.series("coal_export_extra_share", d.years[0], default=0.0)
     for y in d.years:
-        demand = d.series("coal_shipped_out", y, default=0.0)
-        m.coal_shipped_out[y].setub(scaled(demand, multiplier(m, d, "coal_shipped_out", y)))
+        demand = scaled(
+            d.series("coal_shipped_out", y, default=0.0), multiplier(m, d, "coal_shipped_out", y)
+        )
+        m.coal_shipped_out[y].setub((1.0 + extra) * demand)
+        m.coal_shipped_extra[y].setub(extra * demand)
         if d.scenario.model.pin_base_year and y == d.years[0]:
-            m.coal_shipped_out[y].fix(demand)
+            m.coal_shipped_out[y].fix(d.series("coal_shipped_out", y, default=0.0))
     m.gas_output = pyo.Var(m.years, domain=pyo.NonNegativeReals, doc="bcm")
     m.gas_import = pyo.Var(m.years, domain=pyo.NonNegativeReals, doc="bcm, pipeline gas bought")
     if not has_coal_supply(d):
@@ -65,7 +74,11 @@ def define_coal_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     |coal_output[y] - coal_output[y-1]| <= max_change * period_length * mine_capacity[y-1]
     coal_output[y] = (power + heat + final coal, Mtce) / tce_per_t
                      + coal_to_coking + coal_to_chemicals + coal_shipped_out[y]     (balance)
-    0 <= coal_shipped_out[y] <= demand of other provinces[y]  (sold at the coal price)
+    coal_shipped_out[y] <= reference[y] + coal_shipped_extra[y]                (demand curve)
+    0 <= coal_shipped_extra[y] <= extra_share * reference[y]
+    The other provinces take their reference demand at the coal price and up to `extra_share`
+    more at `extra_discount` less (objective.py coal_sales): coal that can leave is never
+    forced into the province's furnaces by a hard cap.
     """
     if not has_coal_supply(d):
         return
@@ -101,6 +114,16 @@ def define_coal_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         )
 
     m.coal_balance = pyo.Constraint(m.years, rule=balance_rule)
+
+    def demand_curve_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+        if m.coal_shipped_out[y].fixed:
+            return pyo.Constraint.Skip
+        reference = scaled(
+            d.series("coal_shipped_out", y, default=0.0), multiplier(m, d, "coal_shipped_out", y)
+        )
+        return m.coal_shipped_out[y] <= reference + m.coal_shipped_extra[y]
+
+    m.coal_export_demand = pyo.Constraint(m.years, rule=demand_curve_rule)
 
     statistic = d.base("raw_coal_output")
     if d.scenario.model.pin_base_year and statistic == statistic:

@@ -298,12 +298,20 @@ CHARTS: dict[str, Callable[[xr.Dataset, str], Figure]] = {
 }
 
 
+def charts_for(ds: xr.Dataset) -> dict[str, Callable[[xr.Dataset, str], Figure]]:
+    """The charts of a results file: every run's, and the back-cast panels where it has
+    statistics to compare with."""
+    from energysim.report.history import compared_statistics, history_panels
+
+    return {**CHARTS, "history": history_panels} if compared_statistics(ds) else dict(CHARTS)
+
+
 def write_charts(ds: xr.Dataset, folder: str | Path, lang: str = "en") -> dict[str, list[Path]]:
     """Every chart as PNG and SVG in `folder`; returns chart name -> files."""
     folder = Path(folder)
     written: dict[str, list[Path]] = {}
     with mpl.rc_context(fonts.rc(lang)):
-        for chart, draw in CHARTS.items():
+        for chart, draw in charts_for(ds).items():
             written[chart] = save(draw(ds, lang), folder / chart)
     return written
 

@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 
 from energysim.report import fonts
 from energysim.report.balance import METHODS, energy_balance, labelled
-from energysim.report.charts import CHARTS, write_charts
+from energysim.report.charts import charts_for, write_charts
+from energysim.report.history import plan_vs_actual
 from energysim.report.labels import KPIS, text
 from energysim.report.output import write_text
 from energysim.report.targets import check_targets, scenario_of
@@ -85,8 +86,17 @@ def report_html(ds: xr.Dataset, lang: str = "en") -> str:
     else:
         parts.append(f"<p>{_e(text(lang, 'no_targets'))}</p>")
 
+    plan_rows = plan_vs_actual(ds, lang)
+    if plan_rows:
+        parts.append(f"<h2>{_e(text(lang, 'plan_actual'))}</h2>")
+        header = [
+            text(lang, k)
+            for k in ("indicator", "plan_target", "scenario_column", "model_2025", "actual_2025")
+        ]
+        parts.append(_table(header, plan_rows))
+
     parts.append(f"<h2>{_e(text(lang, 'charts'))}</h2>")
-    parts += embedded_charts(ds, lang, CHARTS)
+    parts += embedded_charts(ds, lang, charts_for(ds))
 
     last = int(ds.year.values[-1])
     parts.append(f"<h2>{_e(text(lang, 'balance'))}, {last}</h2>")

@@ -89,6 +89,17 @@ TEXT: dict[str, dict[str, str]] = {
         "co2_quantiles": "CO2 by year, quantiles over the samples (Mt)",
         "sampled_inputs": "Sampled inputs (multipliers of the scenario's inputs)",
         "parameter": "parameter",
+        "history_title": "The model against the provincial statistics",
+        "model_line": "model",
+        "statistic_in": "statistic (in-sample)",
+        "statistic_out": "statistic (out-of-sample)",
+        "plan_actual": "2025: the plan, the model and what happened",
+        "indicator": "indicator",
+        "plan_target": "plan target",
+        "scenario_column": "this scenario's target",
+        "model_2025": "model 2025",
+        "actual_2025": "actual 2025",
+        "no_official": "no official figure",
     },
     "zh": {
         "year": "年份",
@@ -163,6 +174,17 @@ TEXT: dict[str, dict[str, str]] = {
         "co2_quantiles": "二氧化碳排放分位数 (百万吨)",
         "sampled_inputs": "抽样参数 (情景输入的倍数)",
         "parameter": "参数",
+        "history_title": "模型与全省统计数据对比",
+        "model_line": "模型",
+        "statistic_in": "统计值 (校准样本内)",
+        "statistic_out": "统计值 (样本外)",
+        "plan_actual": "2025年：规划目标、模型结果与实际情况",
+        "indicator": "指标",
+        "plan_target": "规划目标",
+        "scenario_column": "本情景目标",
+        "model_2025": "模型2025年",
+        "actual_2025": "2025年实际",
+        "no_official": "无官方数据",
     },
 }
 
@@ -278,6 +300,77 @@ SWEEP_KPIS: list[tuple[str, str, str, str | None, str, float]] = [
 ]
 
 
+# Statistics of history.csv as the back-cast chart names them
+STATISTIC_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "raw_coal_output": "raw coal output (Mt)",
+        "coal_shipped_out": "coal shipped out (Mt)",
+        "unconventional_gas_output": "unconventional gas (bcm)",
+        "natural_gas_output": "natural gas output (bcm)",
+        "capacity_total": "capacity, total (GW)",
+        "capacity_thermal": "thermal capacity (GW)",
+        "capacity_coal": "coal capacity (GW)",
+        "capacity_wind": "wind capacity (GW)",
+        "capacity_solar": "solar capacity (GW)",
+        "capacity_wind_solar": "wind + solar capacity (GW)",
+        "capacity_hydro": "hydro capacity (GW)",
+        "capacity_pumped_hydro": "pumped hydro (GW)",
+        "capacity_renewables": "renewable capacity (GW)",
+        "capacity_new_and_clean": "new and clean capacity (GW)",
+        "generation_thermal": "thermal generation (TWh)",
+        "generation_hydro": "hydro generation (TWh)",
+        "generation_wind": "wind generation (TWh)",
+        "generation_wind_solar": "wind + solar generation (TWh)",
+        "generation_renewables": "renewable generation (TWh)",
+        "generation_total": "generation, total (TWh)",
+        "electricity_consumption": "electricity consumption (TWh)",
+        "electricity_exported": "electricity exported (TWh)",
+        "export_capability_all_channels": "export capability (GW)",
+        "co2_emissions": "CO2 (Mt)",
+    },
+    "zh": {
+        "raw_coal_output": "原煤产量 (百万吨)",
+        "coal_shipped_out": "煤炭外运 (百万吨)",
+        "unconventional_gas_output": "非常规天然气 (十亿立方米)",
+        "natural_gas_output": "天然气产量 (十亿立方米)",
+        "capacity_total": "总装机 (吉瓦)",
+        "capacity_thermal": "火电装机 (吉瓦)",
+        "capacity_coal": "煤电装机 (吉瓦)",
+        "capacity_wind": "风电装机 (吉瓦)",
+        "capacity_solar": "太阳能装机 (吉瓦)",
+        "capacity_wind_solar": "风光装机 (吉瓦)",
+        "capacity_hydro": "水电装机 (吉瓦)",
+        "capacity_pumped_hydro": "抽水蓄能 (吉瓦)",
+        "capacity_renewables": "可再生能源装机 (吉瓦)",
+        "capacity_new_and_clean": "新能源和清洁能源装机 (吉瓦)",
+        "generation_thermal": "火电发电量 (太瓦时)",
+        "generation_hydro": "水电发电量 (太瓦时)",
+        "generation_wind": "风电发电量 (太瓦时)",
+        "generation_wind_solar": "风光发电量 (太瓦时)",
+        "generation_renewables": "可再生能源发电量 (太瓦时)",
+        "generation_total": "总发电量 (太瓦时)",
+        "electricity_consumption": "全社会用电量 (太瓦时)",
+        "electricity_exported": "外送电量 (太瓦时)",
+        "export_capability_all_channels": "外送能力 (吉瓦)",
+        "co2_emissions": "二氧化碳 (百万吨)",
+    },
+}
+# Plan vs actual, 2025: (label en, label zh) of each row of the report's table
+PLAN_ROWS: dict[str, tuple[str, str]] = {
+    "coal": ("raw coal output (Mt)", "原煤产量 (百万吨)"),
+    "gas": ("CBM / natural gas output (bcm)", "煤层气/天然气产量 (十亿立方米)"),
+    "export": ("power export capability (GW)", "电力外送能力 (吉瓦)"),
+    "share_cal": ("electricity share of final energy, calorific", "电能占终端能源比重，电热当量法"),
+    "share_coal": (
+        "electricity share of final energy, coal-equivalent",
+        "电能占终端能源比重，发电煤耗法",
+    ),
+    "non_fossil": ("non-fossil share of energy consumption", "非化石能源消费占比"),
+    "clean_capacity": ("new and clean share of capacity", "新能源和清洁能源装机占比"),
+    "co2": ("CO2 (Mt)", "二氧化碳 (百万吨)"),
+}
+
+
 def text(lang: str, key: str) -> str:
     return TEXT[lang][key]
 
@@ -292,5 +385,6 @@ def chinese_characters() -> set[str]:
 
     strings = [*TEXT["zh"].values(), *NAMES["zh"].values(), *CARRIER_NAMES["zh"].values()]
     strings += [k[1] for k in (*KPIS, *SWEEP_KPIS)] + [r[2] for r in ROWS.values()]
-    strings += list(COLUMN_LABELS["zh"].values())
+    strings += list(COLUMN_LABELS["zh"].values()) + list(STATISTIC_NAMES["zh"].values())
+    strings += [zh for _, zh in PLAN_ROWS.values()]
     return {c for s in strings for c in s if ord(c) > 127}

@@ -17,8 +17,10 @@ from energysim.model.capacity import alive_builds, existing_alive
 from energysim.model.data import COST_SCALE, TWH_PER_MTCE, ModelData
 from energysim.model.dispatch import fuel_use_mtce, station_use_share
 from energysim.model.emissions import COMBUSTION_FUELS
+from energysim.model.history import STATISTIC_OF, describe
 from energysim.model.policy import electricity_factor
 from energysim.model.supply import coal_mtce_per_mt, fuel_burnt, gas_mtce_per_bcm
+from energysim.results.history import add_history
 from energysim.solve.highs import SolveResult
 
 TARGET_UNITS = {
@@ -82,7 +84,7 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
         ("technology", "year"),
         grid(lambda t, y: v(m.capacity[t, y]), techs, years),
         "GW",
-        "operational capacity",
+        "standing capacity (pays fixed O&M; installed less early retirement)",
     )
     add(
         "new_capacity",
@@ -100,6 +102,23 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
     )
     retired = np.zeros_like(installed)
     retired[:, 1:] = installed[:, :-1] + ds["new_capacity"].values[:, 1:] - installed[:, 1:]
+    early = np.maximum(installed - ds["capacity"].values, 0.0)
+    add(
+        "early_retirement",
+        ("technology", "year"),
+        early,
+        "GW",
+        "installed capacity within its lifetime but retired early (one way)",
+    )
+    fom = grid(lambda t, y: d.tech("fom", t, y, 0.0), techs, years)
+    add(
+        "early_retirement_saving",
+        ("technology", "year"),
+        early * fom * 1e6,
+        "CNY/yr",
+        "fixed O&M no longer paid on capacity retired early (capital of model-built capacity "
+        "retired early stays in the investment cost: stranded)",
+    )
     add(
         "retired_capacity",
         ("technology", "year"),
@@ -244,6 +263,10 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
     _add_conversion(ds, m, d)
     _add_duals(ds, m, d, result)
     _add_provenance(ds, d, result)
+    if "history" in d.inputs:
+        fixed = [(STATISTIC_OF[f.quantity], f.year) for f in d.history_fixed]
+        ds = add_history(ds, d.inputs, fixed)
+    ds.attrs["history_fixed"] = describe(d.history_fixed) or "none"
     return ds
 
 

@@ -343,6 +343,37 @@ class Stress(Strict):
         return self.penalty.get(target, DEFAULT_PENALTIES[target])
 
 
+HistoryQuantity = Literal[
+    "electricity_consumption",
+    "electricity_exported",
+    "raw_coal_output",
+    "coal_shipped_out",
+    "coal_price",
+]
+BACKCAST_GIVENS: tuple[str, ...] = (
+    "electricity_consumption",
+    "electricity_exported",
+    "raw_coal_output",
+    "coal_shipped_out",
+    "coal_price",
+)
+
+
+class History(Strict):
+    """Quantities held to the statistics of `history.csv` in every model year up to `until`.
+
+    A year without a statistic for a quantity is left to the model (the results attrs list
+    exactly what was fixed). `coal_price` replaces the inputs' coal price by the delivered
+    price of the year; the others are equality constraints on model quantities.
+    """
+
+    until: Year = Field(description="last model year held to history")
+    fix: list[HistoryQuantity] = Field(
+        default_factory=lambda: list(BACKCAST_GIVENS),
+        description="quantities held to the statistics (default: what a back-cast takes as given)",
+    )
+
+
 class Scenario(Strict):
     """A scenario: what to model (inputs, years, resolution) and which policy targets hold."""
 
@@ -359,6 +390,7 @@ class Scenario(Strict):
     foresight: Foresight = Foresight()
     model: ModelOptions = ModelOptions()
     stress: Stress = Stress()
+    history: History | None = None
 
     # Where each key was written (file, line, column), kept by the loader so that problems
     # found after validation (pre-solve screening) point at the line a planner has to edit.

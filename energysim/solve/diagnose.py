@@ -36,6 +36,10 @@ IIS_TIME_LIMIT = 120.0  # seconds; at most the scenario's own solver time limit
 ROW_MEANING: dict[str, str] = {
     "capacity_installed": "installed {0} capacity in {1} (existing_capacity.csv fleet, "
     "technology_parameters.csv lifetime)",
+    "capacity_no_comeback": "{0} retired before {1} cannot return except as a new build "
+    "(technology_parameters.csv capex)",
+    "build_growth": "how fast the building of {0} can grow by {1} (technology_parameters.csv "
+    "growth_base_rate, growth_seed, growth_rate)",
     "build_rate": "how fast {0} can be built up to {1} (technology_parameters.csv max_build_rate)",
     "capacity_potential": "the resource potential of {0} in {1} (technology_parameters.csv "
     "max_potential)",
@@ -89,6 +93,8 @@ ROW_MEANING: dict[str, str] = {
     "coal_output_ramp_down": "how fast coal output can fall by {0} (coal_supply.csv max_change)",
     "coal_balance": "the raw-coal balance in {0}: output = use in the province + coking and "
     "chemicals + coal shipped out (exogenous_demand.csv)",
+    "coal_export_demand": "what other provinces take of Shanxi's coal in {0} (exogenous_demand.csv "
+    "coal_shipped_out, coal_supply.csv export_extra_share)",
     "base_year_coal_output": "coal output pinned to the base-year statistic (base_year.csv "
     "raw_coal_output)",
     "gas_resource": "the gas resource in {0} (gas_supply.csv resource_max)",
@@ -96,10 +102,21 @@ ROW_MEANING: dict[str, str] = {
     "gas_balance": "the gas balance in {0} (exogenous_demand.csv gas_shipped_out)",
     "co2_definition": "CO2 from the fuels burnt in {0} (fuels.csv emission_factor, "
     "process_emissions.csv)",
+    "history_electricity_consumption": "electricity consumption held to the {0} statistic "
+    "(history.csv electricity_consumption, scenario history.fix)",
+    "history_electricity_exported": "electricity exported held to the {0} statistic "
+    "(history.csv electricity_exported, scenario history.fix)",
+    "history_raw_coal_output": "coal output held to the {0} statistic (history.csv "
+    "raw_coal_output, scenario history.fix)",
+    "history_coal_shipped_out": "coal shipped out held to the {0} statistic (history.csv "
+    "coal_shipped_out, scenario history.fix)",
 }
 # Variable bounds that come from inputs rather than from the model's structure.
 BOUND_MEANING: dict[str, str] = {
-    "coal_shipped_out": "coal other provinces take in {0} (exogenous_demand.csv coal_shipped_out)",
+    "coal_shipped_out": "coal other provinces take in {0} (exogenous_demand.csv coal_shipped_out, "
+    "coal_supply.csv export_extra_share)",
+    "coal_shipped_extra": "coal other provinces take beyond their reference demand in {0} "
+    "(coal_supply.csv export_extra_share)",
 }
 
 
