@@ -96,7 +96,7 @@ def highs_from_arrays(lp: StandardFormLP, options: dict, *, tee: bool = False) -
     """A HiGHS instance holding `lp` (one passModel call) with `options` set, each one checked
     (HighsOptionError when HiGHS refuses it)."""
     highs = highspy.Highs()
-    highs.setOptionValue("output_flag", bool(tee))
+    apply_options(highs, {"output_flag": bool(tee)})
     model = highspy.HighsLp()
     model.num_col_ = len(lp.cost)
     model.num_row_ = len(lp.row_lower)
