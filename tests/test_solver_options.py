@@ -107,3 +107,11 @@ def test_the_options_used_are_recorded(tmp_path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert '"run_crossover": "off"' in read_netcdf(out).attrs["solver_options"]
+
+
+def test_choose_resolves_the_method_by_the_size_of_the_lp() -> None:
+    from energysim.solve.direct import IPM_MIN_ROWS, chosen_method
+
+    assert chosen_method({"solver": "choose"}, IPM_MIN_ROWS - 1)["solver"] == "simplex"
+    assert chosen_method({"solver": "choose"}, IPM_MIN_ROWS)["solver"] == "ipm"
+    assert chosen_method({"solver": "pdlp"}, IPM_MIN_ROWS)["solver"] == "pdlp"  # as asked

@@ -181,6 +181,7 @@ def solve_myopic(
         if "time_limit" in options:  # the limit is for the whole run, not for each window
             spent = time.perf_counter() - started
             window_options["time_limit"] = max(options["time_limit"] - spent, 1.0)
+        window_options = direct.chosen_method(window_options, len(rows))
         highs = direct.highs_from_arrays(part, window_options, tee=tee)
         ran = time.perf_counter()
         highs.run()

@@ -94,6 +94,7 @@ def solve(
         outcome = direct.solve_direct(model, options, tee=tee)
         termination, optimal, duals = outcome.termination, outcome.optimal_solution, outcome.duals
         version, phases = outcome.version, outcome.phases
+        options = outcome.options or options
     else:
         termination, optimal, duals, version, phases = _solve_contrib(model, options, tee)
     seconds = time.perf_counter() - started
