@@ -82,6 +82,6 @@ def test_uneven_steps_give_builds_the_years_since_the_previous_model_year() -> N
     inputs = load_inputs(scenario.inputs, scenario.years, "seasonal_hours")
     model, data = build_model(scenario, inputs)
     assert data.period_length == {2020: 5.0, 2025: 2.0, 2027: 3.0, 2030: 3.0}
-    rate = data.tech("max_build_rate", "solar", 2025)
-    limits = {y: pyo.value(model.build_rate["solar", y].upper) for y in (2025, 2027, 2030)}
+    rate = data.tech("max_build_rate", "battery", 2025)
+    limits = {y: pyo.value(model.build_rate["battery", y].upper) for y in (2025, 2027, 2030)}
     assert limits == pytest.approx({2025: 5 * rate, 2027: 2 * rate, 2030: 3 * rate})

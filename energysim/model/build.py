@@ -54,7 +54,9 @@ def build_model(
     supply.define_supply_variables(m, d)
     supply.define_coal_constraints(m, d)
     supply.define_gas_constraints(m, d)
-    history.define_history_constraints(m, d.history_fixed, supply.has_coal_supply(d))
+    history.define_history_constraints(
+        m, d.history_fixed, (d.technologies, d.kind, d.fuel), supply.has_coal_supply(d)
+    )
     emissions.define_emissions(m, d)
     policy.define_accounting(m, d)
     policy.define_policy_constraints(m, d)

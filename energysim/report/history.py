@@ -37,7 +37,7 @@ def compared_statistics(ds: xr.Dataset) -> list[str]:
 
 def history_panels(ds: xr.Dataset, lang: str) -> Figure:
     """One small panel per statistic: the model's line and the statistics as markers (filled
-    in-sample, open out-of-sample)."""
+    in-sample, open out-of-sample, grey squares where the scenario held it to history)."""
     names = compared_statistics(ds)
     columns = 4
     rows = max(1, math.ceil(len(names) / columns))
@@ -48,16 +48,20 @@ def history_panels(ds: xr.Dataset, lang: str) -> Figure:
         row = ds.sel(statistic=statistic)
         ax.plot(years, row["history_model"].values, color="#3b75af", label=text(lang, "model_line"))
         value = row["history"].values
-        inside = row["history_in_sample"].values.astype(bool)
-        for mask, key, face in (
-            (inside, "statistic_in", "black"),
-            (~inside, "statistic_out", "white"),
-        ):
+        held = row["history_fixed"].values.astype(bool)
+        inside = row["history_in_sample"].values.astype(bool) & ~held
+        kinds = (
+            (inside, "statistic_in", "o", "black"),
+            (~inside & ~held, "statistic_out", "o", "white"),
+            (held, "statistic_held", "s", "#bbbbbb"),
+        )
+        for mask, key, marker, face in kinds:
             chosen = mask & np.isfinite(value)
             ax.plot(
                 years[chosen],
                 value[chosen],
-                "o",
+                marker,
+                linestyle="none",
                 markerfacecolor=face,
                 markeredgecolor="black",
                 label=text(lang, key),
@@ -70,7 +74,7 @@ def history_panels(ds: xr.Dataset, lang: str) -> Figure:
         ax.set_visible(False)
     if names:
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=8)
+        fig.legend(handles, labels, loc="outside lower center", ncol=4, fontsize=8)
     fig.suptitle(text(lang, "history_title"))
     return fig
 

@@ -17,7 +17,7 @@ from energysim.model.capacity import alive_builds, existing_alive
 from energysim.model.data import COST_SCALE, TWH_PER_MTCE, ModelData
 from energysim.model.dispatch import fuel_use_mtce, station_use_share
 from energysim.model.emissions import COMBUSTION_FUELS
-from energysim.model.history import STATISTIC_OF, describe
+from energysim.model.history import describe
 from energysim.model.policy import electricity_factor
 from energysim.model.supply import coal_mtce_per_mt, fuel_burnt, gas_mtce_per_bcm
 from energysim.results.history import add_history
@@ -264,7 +264,7 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
     _add_duals(ds, m, d, result)
     _add_provenance(ds, d, result)
     if "history" in d.inputs:
-        fixed = [(STATISTIC_OF[f.quantity], f.year) for f in d.history_fixed]
+        fixed = [(f.statistic, f.year) for f in d.history_fixed]
         ds = add_history(ds, d.inputs, fixed)
     ds.attrs["history_fixed"] = describe(d.history_fixed) or "none"
     return ds

@@ -15,53 +15,20 @@ from collections.abc import Callable, Collection
 import numpy as np
 import xarray as xr
 
+from energysim.model.history import GROUPS, members
+
 Counterpart = Callable[[xr.Dataset], xr.DataArray]
 
 
-def _techs(ds: xr.Dataset, test: Callable[[str, str, str], bool]) -> list[str]:
-    """Technologies whose (name, kind, fuel) pass `test`."""
-    return [
-        str(t)
-        for t, k, f in zip(
-            ds.technology.values,
-            ds.technology_kind.values,
-            ds.technology_fuel.values,
-            strict=True,
-        )
-        if test(str(t), str(k), str(f))
-    ]
+def _sum(variable: str, group: str) -> Counterpart:
+    def total(ds: xr.Dataset) -> xr.DataArray:
+        techs = ds.technology.values.tolist()
+        kinds = dict(zip(techs, ds.technology_kind.values.tolist(), strict=True))
+        fuels = dict(zip(techs, ds.technology_fuel.values.tolist(), strict=True))
+        chosen = members(group, techs, kinds, fuels)
+        return ds[variable].sel(technology=chosen).sum("technology")
 
-
-def _sum(variable: str, test: Callable[[str, str, str], bool]) -> Counterpart:
-    return lambda ds: ds[variable].sel(technology=_techs(ds, test)).sum("technology")
-
-
-def _thermal(t: str, kind: str, fuel: str) -> bool:
-    return kind in ("thermal", "chp")  # NBS "thermal": coal, gas and mine methane, biomass
-
-
-def _coal(t: str, kind: str, fuel: str) -> bool:
-    return fuel == "coal"
-
-
-def _hydro(t: str, kind: str, fuel: str) -> bool:
-    return t in ("hydro", "pumped_hydro")  # NBS hydro includes pumped storage
-
-
-def _renewable(t: str, kind: str, fuel: str) -> bool:
-    return t in ("hydro", "pumped_hydro", "wind", "solar", "biomass")
-
-
-def _power_plant(t: str, kind: str, fuel: str) -> bool:
-    return t != "battery"  # the statistics count generating plants, not batteries
-
-
-def _not_coal(t: str, kind: str, fuel: str) -> bool:
-    return _power_plant(t, kind, fuel) and fuel != "coal"
-
-
-def _named(*names: str) -> Callable[[str, str, str], bool]:
-    return lambda t, kind, fuel: t in names
+    return total
 
 
 # Each statistic with a model counterpart: how to compute it from a results Dataset.
@@ -70,22 +37,11 @@ COUNTERPARTS: dict[str, Counterpart] = {
     "coal_shipped_out": lambda ds: ds["coal_use"].sel(coal_flow="coal_shipped_out"),
     "unconventional_gas_output": lambda ds: ds["cbm_output"],
     "natural_gas_output": lambda ds: ds["cbm_output"],
-    "capacity_total": _sum("capacity", _power_plant),
-    "capacity_thermal": _sum("capacity", _thermal),
-    "capacity_coal": _sum("capacity", _coal),
-    "capacity_wind": _sum("capacity", _named("wind")),
-    "capacity_solar": _sum("capacity", _named("solar")),
-    "capacity_wind_solar": _sum("capacity", _named("wind", "solar")),
-    "capacity_hydro": _sum("capacity", _hydro),
-    "capacity_pumped_hydro": _sum("capacity", _named("pumped_hydro")),
-    "capacity_renewables": _sum("capacity", _renewable),
-    "capacity_new_and_clean": _sum("capacity", _not_coal),
-    "generation_thermal": _sum("generation", _thermal),
-    "generation_hydro": _sum("generation", _hydro),
-    "generation_wind": _sum("generation", _named("wind")),
-    "generation_wind_solar": _sum("generation", _named("wind", "solar")),
-    "generation_renewables": _sum("generation", _renewable),
-    "generation_total": _sum("generation", _power_plant),
+    **{f"capacity_{g}": _sum("capacity", g) for g in GROUPS},
+    **{
+        f"generation_{g}": _sum("generation", g)
+        for g in ("thermal", "hydro", "wind", "wind_solar", "renewables", "total")
+    },
     "electricity_consumption": lambda ds: ds["electricity_consumption"],
     "electricity_exported": lambda ds: ds["electricity_exported"],
     "export_capability_all_channels": lambda ds: ds["export_capacity"],

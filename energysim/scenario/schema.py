@@ -349,6 +349,16 @@ HistoryQuantity = Literal[
     "raw_coal_output",
     "coal_shipped_out",
     "coal_price",
+    "gas_output",
+    "capacity_total",
+    "capacity_thermal",
+    "capacity_coal",
+    "capacity_wind",
+    "capacity_solar",
+    "capacity_wind_solar",
+    "capacity_hydro",
+    "capacity_renewables",
+    "capacity_new_and_clean",
 ]
 BACKCAST_GIVENS: tuple[str, ...] = (
     "electricity_consumption",
@@ -364,7 +374,8 @@ class History(Strict):
 
     A year without a statistic for a quantity is left to the model (the results attrs list
     exactly what was fixed). `coal_price` replaces the inputs' coal price by the delivered
-    price of the year; the others are equality constraints on model quantities.
+    price of the year; the others are equality constraints on model quantities (capacity_*:
+    the standing capacity of a technology group as the statistics define it).
     """
 
     until: Year = Field(description="last model year held to history")
