@@ -34,3 +34,15 @@ class InputError(Exception):
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} found:"
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+class OutputError(Exception):
+    """A results file that cannot be written (full disk, size limit, read-only folder): one
+    message naming the file, no traceback (CLI exit code 1)."""
+
+    def __init__(self, path: object, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        return f"cannot write {self.path}: {self.reason}. Nothing was written there."

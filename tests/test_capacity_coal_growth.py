@@ -82,12 +82,12 @@ def test_actual_coal_output_can_leave_the_province(inputs_folder: Path) -> None:
 
 
 def test_build_growth_limits_follow_the_observed_rates(base: xr.Dataset) -> None:
-    """Solar may grow 40 %/yr from 2.441 GW/yr over 2021-2025, then 5 %/yr (A148, A149)."""
+    """Solar may grow 40 %/yr from 2.441 GW/yr over 2021-2025, then 10 %/yr (A148, A149)."""
     built = base["new_capacity"].sel(technology="solar")
     limit_2025 = 2.441 * sum(1.4**k for k in range(1, 6))
     assert float(built.sel(year=2025)) <= limit_2025 + 1e-6
     rate_2025 = float(built.sel(year=2025)) / 5
-    assert float(built.sel(year=2030)) <= rate_2025 * sum(1.05**k for k in range(1, 6)) + 1e-6
+    assert float(built.sel(year=2030)) <= rate_2025 * sum(1.1**k for k in range(1, 6)) + 1e-6
 
 
 def _discounted_co2(ds: xr.Dataset, rate: float = 0.06) -> float:

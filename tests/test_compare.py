@@ -43,3 +43,13 @@ def test_diff_names_scenario_changes_and_result_deltas() -> None:
     assert "targets.coal_output.2025.max: 1050.0 -> 1320.0" in result.output
     assert "targets.co2_peak_year: 2030 -> None" in result.output
     assert "largest result differences" in result.output
+
+
+def test_compare_writes_into_results_by_default(tmp_path: Path, monkeypatch) -> None:
+    """Not a `comparison/` folder in whatever directory the user stands in."""
+    plan, trend = results_file("plan"), results_file("trend")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["compare", str(plan), str(trend)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "results" / "comparison" / "kpis.csv").is_file()
+    assert not (tmp_path / "comparison").exists()

@@ -273,3 +273,33 @@ def test_every_constraint_family_has_a_meaning(time: str) -> None:
     families = {c.local_name for c in model.component_objects(pyo.Constraint)}
     unexplained = families - set(diagnose_module.ROW_MEANING) - set(TARGET_FAMILIES)
     assert not unexplained
+
+
+def test_iis_search_is_stopped_at_its_time_limit(inputs_folder: Path, monkeypatch) -> None:
+    """HiGHS's getIis ignored its time limit for 19 minutes on the plan case; the search runs
+    in a child that is killed at the limit, and the elastic solve answers instead. Here the
+    child never answers (it sleeps), so only the kill can end it."""
+    import sys
+    import time
+
+    from energysim.solve import iis_child
+
+    def sleeper(*_args) -> list[str]:
+        return [sys.executable, "-c", "import time; time.sleep(600)"]
+
+    monkeypatch.setattr(iis_child, "child_command", sleeper)
+    monkeypatch.setattr(diagnose_module, "MIN_IIS_SECONDS", 1.0)
+    scenario, inputs = _load("exports_above_corridors.yaml", inputs_folder)
+    model, data = build_model(scenario, inputs)
+    started = time.perf_counter()
+    assert find_iis(model, data, time_limit=1.0).culprits == []
+    assert time.perf_counter() - started < 1.0 + iis_child.GRACE + 10.0  # generous margin
+
+    def elastic():
+        soft, _ = build_model(with_stress(scenario), inputs)
+        return soft, solve(soft, scenario.solver)
+
+    diagnosis = diagnose(model, data, scenario.solver, elastic=elastic, time_limit=2.0)
+    assert diagnosis.method == "elastic"
+    assert [c.family for c in diagnosis.culprits] == ["export_capacity_min"]
+    assert diagnosis.seconds < 2.0 + iis_child.GRACE + 30.0

@@ -263,3 +263,108 @@ def test_hourly_profiles_row_removed(broken: Path) -> None:
 def test_missing_required_table(broken: Path) -> None:
     (broken / "fuels.csv").unlink()
     _assert_located(_load_problems(broken), "fuels.csv", 1, "missing")
+
+
+# --- issue 16: missing tables, duplicates, encodings, located cells ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("removed", "named", "fragment"),
+    [
+        ("coal_supply.csv", "coal_supply.csv", "raw_coal_output"),
+        ("corridors.csv", "corridors.csv", "electricity_exported"),
+        ("base_year.csv", "base_year.csv", "raw_coal_output"),
+        ("exogenous_demand.csv", "exogenous_demand.csv", "required input table is missing"),
+        ("final_energy.csv", "final_energy.csv", "final_energy_parameters.csv needs it"),
+        ("existing_capacity.csv", "existing_capacity.csv", "installed_capacity"),
+    ],
+)
+def test_missing_table_is_named_not_read_as_zeros(
+    broken: Path, removed: str, named: str, fragment: str
+) -> None:
+    """Without the table the model would report 0 Mt coal, 0 TWh exports, an unpinned 2020
+    or an infeasible run naming no file; the loader names the table instead."""
+    (broken / removed).unlink()
+    _assert_located(_load_problems(broken), named, 1, fragment)
+
+
+def test_both_final_energy_tables_missing_need_a_demand(broken: Path) -> None:
+    (broken / "final_energy.csv").unlink()
+    (broken / "final_energy_parameters.csv").unlink()
+    _assert_located(_load_problems(broken), "final_energy.csv", 1, "electricity demand")
+
+
+def test_duplicate_existing_capacity_row_is_refused_not_added(broken: Path) -> None:
+    path = broken / "existing_capacity.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(2, lines[1])
+    path.write_text("".join(lines), encoding="utf-8")
+    _assert_located(
+        _load_problems(broken), "existing_capacity.csv", 3, "duplicate row (first at line 2)"
+    )
+
+
+def test_duplicate_technology_is_refused_at_its_line(broken: Path) -> None:
+    path = broken / "technologies.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.append(lines[3])
+    path.write_text("".join(lines), encoding="utf-8")
+    _assert_located(_load_problems(broken), "technologies.csv", len(lines), "duplicate technology")
+
+
+@pytest.mark.parametrize("value", ["1e308", "inf", "nan", "-1e300"])
+def test_huge_or_infinite_value_is_refused(broken: Path, value: str) -> None:
+    line = _edit_row(broken, "technology_parameters.csv", _parameter("capex"), value=value)
+    _assert_located(_load_problems(broken), "technology_parameters.csv", line, "finite")
+
+
+def test_utf8_bom_is_accepted(broken: Path, dataset: xr.Dataset) -> None:
+    for name in ("technologies.csv", "technology_parameters.csv", "hourly_profiles.csv"):
+        path = broken / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    loaded = load_inputs(broken, YEARS)
+    assert list(loaded.technology.values) == list(dataset.technology.values)
+    xr.testing.assert_equal(loaded["capex"], dataset["capex"])
+
+
+@pytest.mark.parametrize("name", ["fuels.csv", "technologies.csv", "hourly_profiles.csv"])
+def test_gbk_table_is_refused_with_the_fix(broken: Path, name: str) -> None:
+    path = broken / name
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].rstrip("\n") + ",山西\n" if name != "hourly_profiles.csv" else lines[2]
+    text = "".join(lines)
+    if name == "hourly_profiles.csv":
+        text = text.replace("hour,", "山西小时,", 1)
+    path.write_bytes(text.encode("gbk"))
+    problems = _load_problems(broken)
+    hit = next(p for p in problems if Path(p.file).name == name)
+    assert "GBK" in hit.message and "save it as UTF-8" in hit.message
+    assert hit.line == (1 if name == "hourly_profiles.csv" else 3)
+
+
+def test_bad_cell_deep_in_hourly_profiles_is_located(broken: Path) -> None:
+    path = broken / "hourly_profiles.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[5000].rstrip("\n").split(",")  # line 5001
+    cells[6] = "n/a"  # column 7
+    lines[5000] = ",".join(cells) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = _load_problems(broken)
+    assert [(p.line, p.column) for p in problems] == [(5001, 7)]
+    assert "not a number" in problems[0].message
+
+
+def test_short_row_in_hourly_profiles_is_located(broken: Path) -> None:
+    path = broken / "hourly_profiles.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1234] = ",".join(lines[1234].split(",")[:4]) + "\n"  # line 1235
+    path.write_text("".join(lines), encoding="utf-8")
+    _assert_located(_load_problems(broken), "hourly_profiles.csv", 1235, "row has 4 cells")
+
+
+def test_short_row_in_long_table_is_located(broken: Path) -> None:
+    path = broken / "fuels.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = ",".join(lines[3].split(",")[:2]) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    _assert_located(_load_problems(broken), "fuels.csv", 4, "row has 2 cells")

@@ -121,3 +121,4 @@ def test_results_have_units_and_contract_names(shanxi_base) -> None:
     for name, var in ds.data_vars.items():
         if var.dtype.kind == "f":
             assert "units" in var.attrs, name
+    assert ds["target_unit"].attrs["units"] == "1"  # a table of unit symbols had none

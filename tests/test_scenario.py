@@ -30,6 +30,17 @@ CASES = {
     "malformed.yaml": (5, "", "malformed YAML"),
     "peak_before_base.yaml": (4, "targets.co2_peak_year", "greater than or equal to 2020"),
     "years_not_increasing.yaml": (3, "years.2", "years must increase"),
+    "billion_laughs.yaml": (4, "e.7.8", "more than 100,000 values"),
+    "recursive_alias.yaml": (4, "description.0.0.0", "recursive alias"),
+    "deep_nesting.yaml": (37, "description.level0", "nested too deeply"),
+    "not_finite.yaml": (5, "targets.co2_cap.2025", "finite number"),
+    "long_name.yaml": (1, "name", "at most 100 characters"),
+    "negative_uncertainty.yaml": (
+        8,
+        "uncertainty.parameters.coal_price.low",
+        "greater than or equal to 0",
+    ),
+    "nan_uncertainty.yaml": (8, "uncertainty.parameters.coal_price.mean", "finite number"),
 }
 
 
@@ -133,3 +144,36 @@ def test_shipped_scenarios_validate() -> None:
         app, ["validate", str(plan_case), "--set", "targets.cbm_output_min.2025=20"]
     )
     assert plan.exit_code == 0, plan.output
+
+
+def test_deep_flow_nesting_is_an_input_error(tmp_path: Path) -> None:
+    """PyYAML's composer recurses per level: 5,000 nested lists were a RecursionError, exit 1."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("name: deep\ndescription: " + "[" * 5000 + "]" * 5000 + "\n")
+    result = runner.invoke(app, ["validate", "--no-inputs", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "deep.yaml:1:1" in result.output and "nested too deeply" in result.output
+
+
+def test_huge_scenario_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    """Millions of keys ran 6 minutes at 1.7 GB; a file no scenario comes near is refused."""
+    path = tmp_path / "huge.yaml"
+    with path.open("w") as handle:
+        handle.write("name: huge\n")
+        for k in range(120_000):
+            handle.write(f"key{k:07d}: {k}\n")
+    result = runner.invoke(app, ["validate", "--no-inputs", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "huge.yaml:1:1" in result.output and "file too large" in result.output
+
+
+def test_bad_inputs_path_is_reported_at_the_line_that_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "moved.yaml"
+    path.write_text(
+        f"extends: {ROOT / 'scenarios' / 'base.yaml'}\nname: moved\ninputs: ../no/such/folder\n"
+    )
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"{path}:3:1  inputs: inputs folder not found" in result.output
+    result = runner.invoke(app, ["validate", str(path), "--set", "inputs=/nowhere"])
+    assert "--set:1:1  inputs: inputs folder not found" in result.output

@@ -33,7 +33,9 @@ def annual_storage_energy(model, data, t: str, y: int) -> tuple[float, float]:
 
 @pytest.mark.parametrize("time", [(), REPRESENTATIVE], ids=["seasonal_hours", "rep_days"])
 def test_storage_never_ends_a_year_with_more_than_it_started_plus_charging(time) -> None:
-    model, data, result, _ = solve_scenario(BASE, (*SHORT, *time))
+    # 2045 with a carbon price: enough wind and solar that price spreads pay for storage
+    dispatched = ("years=[2020, 2030, 2045]", "carbon_policy.price={2030: 300}")
+    model, data, result, _ = solve_scenario(BASE, (*dispatched, *time))
     assert result.status is Status.OPTIMAL
     used = 0.0
     for t in model.storage:

@@ -285,3 +285,36 @@ def test_cli_sweep_writes_results_and_rejects_bad_input(tmp_path) -> None:
     assert bad.exit_code == 2
     missing = runner.invoke(app, [*args[:-1], str(tmp_path / "none.nc")])
     assert missing.exit_code == 2 and "not found" in missing.output
+
+
+def test_default_chunks_are_small_and_assembly_is_lazy(tmp_path, monkeypatch) -> None:
+    """2,000 samples were one chunk (so --resume after a kill redid everything) and assembly
+    concatenated every chunk in memory (+6.7 KiB per sample)."""
+    from energysim.cli.sweep import SIMULATE_CHUNK
+
+    _, lp = agreement_case()
+    plan = write_netcdf(lp, tmp_path / "plan.nc")
+    saved: list[int] = []
+    assembled: list[xr.Dataset] = []
+    original_save, original_assemble = ChunkStore.save, ChunkStore.assemble
+
+    def save(self, chunk, ds) -> None:
+        saved.append(chunk.stop - chunk.start)
+        original_save(self, chunk, ds)
+
+    def assemble(self, every, attrs):
+        ds = original_assemble(self, every, attrs)
+        assembled.append(ds)
+        return ds
+
+    monkeypatch.setattr(ChunkStore, "save", save)
+    monkeypatch.setattr(ChunkStore, "assemble", assemble)
+    n = 2 * SIMULATE_CHUNK + 76
+    args = ["sweep", str(AGREEMENT), "--samples", str(n), "--plan", str(plan), "--no-progress"]
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "s.nc")])
+    assert result.exit_code == 0, result.output
+    assert saved == [SIMULATE_CHUNK, SIMULATE_CHUNK, 76]
+    generation = assembled[0]["generation"]
+    assert generation.chunks is not None  # dask-backed: read block by block when written
+    assert generation.chunks[generation.dims.index("sample")] == (SIMULATE_CHUNK,) * 2 + (76,)
+    assert read_netcdf(tmp_path / "s.nc").sizes["sample"] == n

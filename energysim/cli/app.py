@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,7 @@ from energysim.cli import (
     sweep,
     validate,
 )
-from energysim.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
+from energysim.errors import EXIT_INPUT, EXIT_INTERNAL, InputError, OutputError
 
 app = typer.Typer(
     name="energysim",
@@ -51,6 +52,9 @@ def _command(function: Callable[..., None]) -> Callable[..., None]:
         except InputError as err:
             typer.echo(err.report(), err=True)
             raise typer.Exit(EXIT_INPUT) from None
+        except OutputError as err:
+            typer.echo(err.report(), err=True)
+            raise typer.Exit(EXIT_INTERNAL) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as err:  # the message, not a traceback, unless asked for
@@ -85,6 +89,9 @@ for _function in (
 
 def main() -> None:
     """Console entry point."""
+    # Past a file size limit (ulimit -f) a write fails with EFBIG instead of the kernel
+    # killing the process with SIGXFSZ, so the limit becomes one message.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     app()
 
 

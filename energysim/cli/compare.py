@@ -27,11 +27,18 @@ def compare(
     results: Annotated[list[Path], typer.Argument(help="two or more results files")],
     lang: Annotated[str, typer.Option(help="labels: en or zh")] = "en",
     out: Annotated[Path, typer.Option(help="folder for kpis.csv and the overlay charts")] = Path(
-        "comparison"
-    ),
+        "results"
+    )
+    / "comparison",
 ) -> None:
     """KPIs of several runs side by side, and overlay charts of CO2, coal and electricity share."""
-    from energysim.report.compare import format_kpis, kpi_table, overlay_charts
+    from energysim.report.compare import (
+        format_kpis,
+        format_memo,
+        kpi_table,
+        memo_table,
+        overlay_charts,
+    )
     from energysim.report.output import atomic_path
 
     problems = []
@@ -48,8 +55,12 @@ def compare(
         typer.echo(f"CO2 peak year, {name}: {ds.attrs.get('co2_peak_year')}")
     with atomic_path(out / "kpis.csv") as temporary:
         table.to_csv(temporary)
+    memo = format_memo(memo_table(runs, lang))
+    typer.echo(memo)
+    with atomic_path(out / "memo.md") as temporary:
+        temporary.write_text(memo + "\n", encoding="utf-8")
     charts = overlay_charts(runs, out, lang)
-    typer.echo(f"kpis.csv and {len(charts)} overlay charts (PNG, SVG) written to {out}")
+    typer.echo(f"kpis.csv, memo.md and {len(charts)} overlay charts (PNG, SVG) written to {out}")
 
 
 def diff(

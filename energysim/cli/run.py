@@ -55,13 +55,14 @@ def execute(
     from energysim.model.build import build_model
     from energysim.model.data import prepare
     from energysim.results.extract import to_dataset
-    from energysim.results.netcdf import write_netcdf
+    from energysim.results.netcdf import check_writable, write_netcdf
     from energysim.solve.diagnose import diagnose
     from energysim.solve.highs import Status, solve
     from energysim.solve.screening import impossible_targets
 
     started = time.perf_counter()
     out = out or Path("results") / f"{scenario.name}.nc"
+    check_writable(out)  # before the build and solve, not after
     log = RunLog(out.with_suffix(".log"))
     inputs = load_inputs(
         scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days

@@ -17,6 +17,9 @@ from energysim.errors import InputError, Problem
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)\s*$", re.IGNORECASE)
 UNITS = {"": 1, "B": 1, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
 OPTIMISE_CHUNK = 20  # samples per chunk of LP solves: a chunk is seconds, so little is lost
+# Samples per chunk of the kernel unless --chunk-size says otherwise (and memory allows): a
+# kill loses at most one chunk, a few seconds of work, and 100,000 samples are ~200 files.
+SIMULATE_CHUNK = 512
 
 
 def parse_size(text: str) -> int:
@@ -73,8 +76,10 @@ def sweep(
     """Sweep a scenario's uncertain parameters over a plan (or re-optimise it per sample);
     write results and a summary."""
     from energysim.inputs import load_inputs
+    from energysim.results.netcdf import check_writable
     from energysim.scenario import load_scenario
     from energysim.sweep import compiled
+    from energysim.sweep.nominal import nominal_offset, offset_table
     from energysim.sweep.optimise import ScenarioLP, optimise_chunk
     from energysim.sweep.plan import build_system, load_plan
     from energysim.sweep.runner import (
@@ -127,6 +132,8 @@ def sweep(
                 )
             ]
         )
+    final = out or Path("results") / f"{scenario.name}-sweep.nc"
+    check_writable(final)  # before any sampling or solving
     inputs = load_inputs(
         scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
     )
@@ -136,6 +143,7 @@ def sweep(
         source, plan_key, engine = "optimised per sample", "", "highs"
         size = chunk_size or min(samples, OPTIMISE_CHUNK)
         job = Sweep(ScenarioLP(scenario, inputs), drawn, size, precision, compute=optimise_chunk)
+        offset = None  # each sample is the LP itself
     else:
         plan_ds, source = (
             (load_plan(plan), str(plan)) if plan else (_fresh_plan(scenario, inputs), "fresh solve")
@@ -145,10 +153,13 @@ def sweep(
         if engine == "numba":
             precision = "float64"  # the compiled kernel's only precision
         size = chunk_size or min(
-            samples, chunk_size_for(memory, len(system.weight), precision, workers or 1)
+            samples,
+            SIMULATE_CHUNK,
+            chunk_size_for(memory, len(system.weight), precision, workers or 1),
         )
         compute = functools.partial(compute_chunk, engine=engine)
         job = Sweep(system, drawn, size, precision, compute=compute)
+        offset = nominal_offset(system, plan_ds, compute, precision)
     manifest = {
         "mode": mode,
         "scenario_hash": scenario_hash_of(scenario, inputs),
@@ -159,7 +170,6 @@ def sweep(
         "precision": precision,
         "engine": engine,
     }
-    final = out or Path("results") / f"{scenario.name}-sweep.nc"
     store = ChunkStore(final, manifest, resume)
     every = run_chunks(job, store, workers, scheduler, progress)
     attrs = {
@@ -174,14 +184,19 @@ def sweep(
         **{k: str(v) for k, v in manifest.items() if k in ("scenario_hash", "plan")},
     }
     ds = store.assemble(every, attrs)
-    summary = summarise(ds, scenario)
+    summary = summarise(ds, scenario, offset)
     ds = ds.merge(summary)
     ds.attrs.update(attrs | summary.attrs)
+    counts = {}
+    if "status" in ds:  # optimise: one LP per sample (read before the chunk files go)
+        status = ds["status"].values
+        counts = {str(v): int((status == v).sum()) for v in sorted(set(status))}
     path = store.finish(ds)
     seconds = time.perf_counter() - started
+    if offset is not None:
+        typer.echo(offset_table(offset))
     typer.echo(summary_table(summary))
-    if "status" in ds:  # optimise: one LP per sample
-        counts = {s: int((ds["status"] == s).sum()) for s in sorted(set(ds["status"].values))}
+    if counts:
         typer.echo("LP status: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     typer.echo(
         f"{samples} samples x {ds.sizes['year']} years x {inputs.sizes['slice']} slices "

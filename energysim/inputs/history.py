@@ -10,6 +10,7 @@ a parameter was tuned on, so the back-cast can tell in-sample years from out-of-
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from energysim.errors import Problem
-from energysim.inputs.tables import SOURCE_ID, duplicate_problems, read_table
+from energysim.errors import InputError, Problem
+from energysim.inputs.tables import SOURCE_ID, duplicate_problems, read_table, read_text
 
 CONFIDENCE = ("high", "medium", "low", "estimate")
 CALIBRATION_COLUMNS = ("table", "parameter", "variable", "year", "source")
@@ -99,7 +100,12 @@ def read_calibration(folder: Path, problems: list[Problem]) -> list[tuple[str, i
     if not path.is_file():
         return []
     tuned = []
-    with path.open(encoding="utf-8", newline="") as handle:
+    try:
+        text = read_text(path)
+    except InputError as err:
+        problems.extend(err.problems)
+        return []
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         header = list(reader.fieldnames or [])
         missing = [
@@ -143,7 +149,11 @@ def history_dataset(
     dims = ("statistic", "year")
     return xr.Dataset(
         {
-            "history": (dims, value, {"long_name": "provincial statistic (history.csv)"}),
+            "history": (
+                dims,
+                value,
+                {"units": "see statistic_unit", "long_name": "provincial statistic (history.csv)"},
+            ),
             "history_source": (dims, source.astype(str)),
             "history_confidence": (dims, level.astype(str)),
             "history_in_sample": (dims, in_sample),
@@ -160,6 +170,10 @@ def _column(path: Path, name: str) -> dict[int, str]:
     """One column of a CSV file by line number (empty when the file or column is absent)."""
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8", newline="") as handle:
+    try:
+        text = read_text(path)
+    except InputError:  # reported by read_table
+        return {}
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         return {line: (row.get(name) or "").strip() for line, row in enumerate(reader, start=2)}

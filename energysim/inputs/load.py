@@ -7,7 +7,6 @@ positive lifetimes, expected units, known identifiers) are collected and raised 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,9 +16,11 @@ import xarray as xr
 
 from energysim.errors import InputError, Problem
 from energysim.inputs.history import history_dataset, read_calibration, read_history
+from energysim.inputs.required import dependency_problems, missing_tables
 from energysim.inputs.tables import (
     Row,
     check_units,
+    csv_rows,
     duplicate_problems,
     grouped,
     interpolate,
@@ -122,7 +123,7 @@ def load_inputs(
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError([Problem(str(folder), 1, 1, "", "inputs folder not found")])
-    problems: list[Problem] = []
+    problems: list[Problem] = missing_tables(folder)
     years = list(years)
     ds = xr.Dataset(coords={"year": ("year", years, {"units": "year"})})
     technologies = _technologies(folder, problems)
@@ -148,14 +149,8 @@ def load_inputs(
     _add_scalar_series(
         ds, folder / "gas_supply.csv", GAS_SUPPLY_UNITS, "gas_", problems, required=False
     )
-    _add_scalar_series(
-        ds,
-        folder / "exogenous_demand.csv",
-        EXOGENOUS_UNITS,
-        "",
-        problems,
-        key="use",
-        required=False,
+    exogenous = _add_scalar_series(
+        ds, folder / "exogenous_demand.csv", EXOGENOUS_UNITS, "", problems, key="use"
     )
     _add_parameters(
         ds,
@@ -179,7 +174,9 @@ def load_inputs(
         required=False,
     )
     _add_scalar_series(ds, folder / "system.csv", SYSTEM_UNITS, "system_", problems, required=False)
-    _add_base_year(ds, folder, problems)
+    base_year = _add_base_year(ds, folder, problems)
+    present = {p.name for p in folder.glob("*.csv")}
+    problems += dependency_problems(folder, base_year, exogenous, present)
     statistics = read_history(folder, problems)
     tuned = read_calibration(folder, problems)
     if problems:
@@ -205,16 +202,46 @@ def inputs_hash(folder: Path) -> str:
 def _technologies(folder: Path, problems: list[Problem]) -> list[dict[str, str]]:
     path = folder / "technologies.csv"
     if not path.is_file():
-        problems.append(Problem(str(path), 1, 1, "", "required input table is missing"))
+        return []  # reported by missing_tables
+    try:
+        lines = csv_rows(path)
+    except InputError as err:
+        problems.extend(err.problems)
         return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    header = [h.strip() for h in (lines[0] if lines else [])]
+    if "technology" not in header:
+        message = f"missing columns ['technology'] (have {header})"
+        problems.append(Problem(str(path), 1, 1, "", message))
+        return []
+    numbered = [
+        (line, dict(zip(header, (c.strip() for c in cells), strict=False)))
+        for line, cells in enumerate(lines[1:], start=2)
+        if any(c.strip() for c in cells)
+    ]
+    rows: list[dict[str, str]] = []
+    first_line: dict[str, int] = {}
+    for line, row in numbered:
+        name = row.get("technology", "")
+        if name in first_line:
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    header.index("technology") + 1,
+                    name,
+                    f"duplicate technology (first at line {first_line[name]})",
+                )
+            )
+            continue
+        first_line[name] = line
+        rows.append(row)
     allowed = {
         "kind": KINDS,
         "fuel": ("coal", "gas", "biomass", "none"),
         "fossil": ("true", "false"),
     }
-    for line, row in enumerate(rows, start=2):
+    for row in rows:
+        line = first_line[row.get("technology", "")]
         for column, values in allowed.items():
             if row.get(column) not in values:
                 problems.append(
@@ -274,6 +301,7 @@ def _add_existing_capacity(ds: xr.Dataset, folder: Path, problems: list[Problem]
             problems.append(row.problem("technology", "unknown technology"))
         if not row.keys[1].isdigit():
             problems.append(row.problem("vintage", f"vintage must be a year (got {row.keys[1]!r})"))
+    duplicate_problems(rows, problems)
     _value_checks(rows, problems)
     vintages = sorted({int(r.keys[1]) for r in rows if r.keys[1].isdigit()})
     data = np.zeros((ds.sizes["technology"], len(vintages)))
@@ -330,7 +358,7 @@ def _add_scalar_series(
     *,
     key: str = "parameter",
     required: bool = True,
-) -> None:
+) -> list[Row]:
     rows = read_table(path, [key], problems, required=required)
     check_units(rows, units, problems, key=0)
     duplicate_problems(rows, problems)
@@ -339,6 +367,7 @@ def _add_scalar_series(
     for name, series in grouped(rows).items():
         if name[0] in units:
             ds[prefix + name[0]] = ("year", interpolate(series, years), {"units": units[name[0]]})
+    return rows
 
 
 def _add_final_energy(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> None:
@@ -393,13 +422,14 @@ def _add_final_energy(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> 
         ds[f"final_{parameter}"] = (dims, data, {"units": unit})
 
 
-def _add_base_year(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> None:
+def _add_base_year(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> list[Row]:
     rows = read_table(folder / "base_year.csv", ["quantity"], problems, required=False)
     duplicate_problems(rows, problems)
     _value_checks(rows, problems)
     for row in rows:
         ds.attrs[f"base_{row.keys[0]}"] = row.value
         ds.attrs[f"base_{row.keys[0]}_units"] = row.unit
+    return rows
 
 
 def _value_checks(rows: list[Row], problems: list[Problem]) -> None:

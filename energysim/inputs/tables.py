@@ -8,6 +8,7 @@ values are interpolated linearly; before the first and after the last they are h
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -16,9 +17,44 @@ from pathlib import Path
 
 import numpy as np
 
-from energysim.errors import Problem
+from energysim.errors import InputError, Problem
 
 SOURCE_ID = re.compile(r"^[SAP]\d{2,3}$")
+# No input of the model's units comes near this (the largest are costs of ~1e4 CNY/kW); a
+# bigger number is a typo or a stand-in for "unlimited", which HiGHS cannot take as data.
+MAX_VALUE = 1e9
+SAVE_AS_UTF8 = "save it as UTF-8 (Excel: File > Save As > 'CSV UTF-8 (Comma delimited)')"
+
+
+def read_text(path: Path) -> str:
+    """A table's text: UTF-8, with or without the byte-order mark Excel writes.
+
+    Other encodings (GBK from Excel on Chinese Windows, Latin-1, ...) raise `InputError` at the
+    first byte that is not UTF-8, with the fix.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        kind = "GBK-encoded (as Excel saves CSV on Chinese Windows)" if _is_gbk(data) else ""
+        what = f"the file is {kind}, not UTF-8" if kind else "the file is not UTF-8 text"
+        problem = Problem(str(path), line, column, "", f"{what}; {SAVE_AS_UTF8}")
+        raise InputError([problem]) from None
+
+
+def _is_gbk(data: bytes) -> bool:
+    try:
+        data.decode("gbk")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    """All rows of a CSV file (header first), decoded as `read_text` does."""
+    return list(csv.reader(io.StringIO(read_text(path), newline="")))
 
 
 @dataclass(frozen=True)
@@ -46,24 +82,38 @@ def read_table(
         if required:
             problems.append(Problem(name, 1, 1, "", "required input table is missing"))
         return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = tuple(h.strip() for h in next(reader, ()))
-        needed = [*key_columns, "value", "unit", "source"]
-        missing = [c for c in needed if c not in header]
-        if missing:
+    try:
+        lines = csv_rows(path)
+    except InputError as err:
+        problems.extend(err.problems)
+        return []
+    header = tuple(h.strip() for h in (lines[0] if lines else ()))
+    needed = [*key_columns, "value", "unit", "source"]
+    missing = [c for c in needed if c not in header]
+    if missing:
+        problems.append(Problem(name, 1, 1, "", f"missing columns {missing} (have {list(header)})"))
+        return []
+    rows = []
+    for line_number, cells in enumerate(lines[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header) and not any(c.strip() for c in cells[len(header) :]):
+            cells = cells[: len(header)]  # trailing empty cells, as spreadsheets write them
+        if len(cells) != len(header):
             problems.append(
-                Problem(name, 1, 1, "", f"missing columns {missing} (have {list(header)})")
+                Problem(
+                    name,
+                    line_number,
+                    min(len(cells), len(header)) + 1,
+                    "",
+                    f"row has {len(cells)} cells; the header has {len(header)}",
+                )
             )
-            return []
-        rows = []
-        for line_number, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            row = dict(zip(header, (c.strip() for c in cells), strict=False))
-            rows_problem = _parse_row(name, line_number, header, key_columns, row, problems)
-            if rows_problem is not None:
-                rows.append(rows_problem)
+            continue
+        row = dict(zip(header, (c.strip() for c in cells), strict=True))
+        parsed = _parse_row(name, line_number, header, key_columns, row, problems)
+        if parsed is not None:
+            rows.append(parsed)
     return rows
 
 
@@ -78,8 +128,8 @@ def _parse_row(name, line, header, key_columns, row, problems) -> Row | None:
     except ValueError:
         bad("value", f"not a number (got {row.get('value')!r})")
         return None
-    if not math.isfinite(value):
-        bad("value", f"not a finite number (got {row['value']!r})")
+    if not math.isfinite(value) or abs(value) > MAX_VALUE:
+        bad("value", f"not a finite number up to {MAX_VALUE:g} (got {row['value']!r})")
         return None
     year = None
     if row.get("year"):

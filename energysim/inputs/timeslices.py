@@ -11,7 +11,6 @@ of every profile is preserved.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import cdist
 
 from energysim.errors import InputError, Problem
+from energysim.inputs.tables import csv_rows
 
 PROFILES = ("load_pu", "wind_cf", "solar_cf", "heat_pu", "hydro_cf")
 SEASON_OF_MONTH = {
@@ -54,10 +54,9 @@ def read_hourly(path: Path) -> dict[str, np.ndarray]:
     """The 8,760-hour reference year as arrays; checks length, ranges and finiteness."""
     if not path.is_file():
         raise InputError([Problem(str(path), 1, 1, "", "required hourly profile table is missing")])
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader)
-        rows = list(reader)
+    lines = csv_rows(path)
+    header = [h.strip() for h in (lines[0] if lines else [])]
+    rows = [r for r in lines[1:] if any(c.strip() for c in r)]
     missing = [c for c in ("month", "hour_of_day", *PROFILES) if c not in header]
     if missing:
         raise InputError([Problem(str(path), 1, 1, "", f"missing columns {missing}")])
@@ -65,10 +64,7 @@ def read_hourly(path: Path) -> dict[str, np.ndarray]:
         raise InputError(
             [Problem(str(path), 1, 1, "", f"needs 8760 hourly rows (got {len(rows)})")]
         )
-    try:
-        table = np.array(rows, dtype=float)
-    except ValueError as err:
-        raise InputError([Problem(str(path), 2, 1, "", f"non-numeric cell ({err})")]) from None
+    table = numeric_table(path, header, lines[1:])
     columns = {name: table[:, header.index(name)] for name in header}
     problems = []
     for name in PROFILES:
@@ -90,6 +86,48 @@ def read_hourly(path: Path) -> dict[str, np.ndarray]:
     if problems:
         raise InputError(problems)
     return columns
+
+
+MAX_LISTED = 20  # bad cells listed before the rest are summarised
+
+
+def numeric_table(path: Path, header: list[str], lines: list[list[str]]) -> np.ndarray:
+    """The numbers of `lines` (the rows after the header, blank rows skipped) as an array;
+    every short or long row and every cell that is not a number is reported at its line and
+    column."""
+    problems: list[Problem] = []
+    values: list[list[float]] = []
+    for line, cells in enumerate(lines, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    min(len(cells), len(header)) + 1,
+                    "",
+                    f"row has {len(cells)} cells; the header has {len(header)}",
+                )
+            )
+            continue
+        row = []
+        for column, (name, cell) in enumerate(zip(header, cells, strict=True), start=1):
+            try:
+                row.append(float(cell))
+            except ValueError:
+                problems.append(
+                    Problem(str(path), line, column, name, f"not a number (got {cell!r})")
+                )
+        values.append(row)
+    if problems:
+        if len(problems) > MAX_LISTED:
+            rest = len(problems) - MAX_LISTED
+            last = problems[MAX_LISTED]
+            more = Problem(last.file, last.line, last.column, "", f"and {rest} more bad cells")
+            problems = [*problems[:MAX_LISTED], more]
+        raise InputError(problems)
+    return np.array(values, dtype=float).reshape(len(values), len(header))
 
 
 def time_slices(
@@ -269,9 +307,14 @@ def _main_season(hourly: dict[str, np.ndarray], days: np.ndarray) -> str:
 
 
 def _explicit_slices(path: Path) -> xr.Dataset:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    weight = np.array([float(r["weight"]) for r in rows])
+    lines = csv_rows(path)
+    header = [h.strip() for h in (lines[0] if lines else [])]
+    if "weight" not in header:
+        message = f"missing columns ['weight'] (have {header})"
+        raise InputError([Problem(str(path), 1, 1, "", message)])
+    table = numeric_table(path, header, lines[1:])
+    rows = [dict(zip(header, values, strict=True)) for values in table]
+    weight = np.array([r["weight"] for r in rows])
     if abs(weight.sum() - 8760.0) > 1e-6:
         raise InputError(
             [
@@ -291,7 +334,7 @@ def _explicit_slices(path: Path) -> xr.Dataset:
     for name in PROFILES:
         ds[name] = (
             "slice",
-            np.array([float(r.get(name) or 0.0) for r in rows]),
+            np.array([float(r.get(name, 0.0)) for r in rows]),
             {"units": UNITS[name]},
         )
     ds["peak_load_pu"] = ((), float(ds["load_pu"].max()), {"units": "per unit of mean load"})

@@ -64,6 +64,9 @@ def define_capacity_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         initial_new_capacity_up as the seed); over a longer period the yearly limits add up.
     existing_alive[t,y] + sum_{b alive in y} new_capacity[t,b] <= max_potential[t,y] (potential)
 
+    Years whose fleet the scenario holds to history (`history.fix: [capacity_...]`) have no
+    build-rate or growth row: the statistics are what happened.
+
     `capacity` is what stands and pays fixed O&M (objective.py); installed minus capacity is
     retired early, and the no-comeback row makes that one-way: a plant taken out of service
     returns only as a new build that pays its capital cost. Retirement is by capacity, not by
@@ -88,9 +91,12 @@ def define_capacity_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     m.capacity_no_comeback = pyo.Constraint(m.technologies, m.years, rule=no_comeback_rule)
 
+    # A year whose fleet is held to the statistics is what happened: no build limit applies.
+    held = {f.year for f in d.history_fixed if f.quantity.startswith("capacity_")}
+
     def build_rate_rule(m: pyo.ConcreteModel, t: str, y: int) -> pyo.Expression:
         rate = d.tech("max_build_rate", t, y)
-        if rate != rate or m.new_capacity[t, y].fixed:
+        if rate != rate or m.new_capacity[t, y].fixed or y in held:
             return pyo.Constraint.Skip
         return m.new_capacity[t, y] <= rate * d.years_since_previous(y)
 
@@ -98,7 +104,7 @@ def define_capacity_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     def growth_rule(m: pyo.ConcreteModel, t: str, y: int) -> pyo.Expression:
         growth = d.tech("growth_rate", t, y)
-        if growth != growth or m.new_capacity[t, y].fixed:
+        if growth != growth or m.new_capacity[t, y].fixed or y in held:
             return pyo.Constraint.Skip
         span = d.years_since_previous(y)
         previous = d.previous_year(y)

@@ -10,6 +10,7 @@ import pyomo.environ as pyo
 from energysim.model.data import COST_SCALE, ModelData
 from energysim.model.demand import ELECTRICITY
 from energysim.model.dispatch import energy_twh
+from energysim.model.history import members
 from energysim.model.supply import coal_mtce_per_mt, fuel_burnt
 
 FOSSIL_CARRIERS = ("coal", "gas", "oil")
@@ -84,6 +85,8 @@ TARGET_FAMILIES = {
     "co2_peak": ("co2_peak_year", 1e6),
     "co2_cap": ("co2_cap", 1e6),
     "co2_budget": ("co2_budget", 1e6),
+    "wind_solar_capacity_min": ("wind_solar_capacity_min", 1e6),
+    "clean_capacity_share_min": ("clean_capacity_share_min", 1e6),
 }
 
 
@@ -106,6 +109,8 @@ def target_rows(d: ModelData) -> list[tuple[str, int]]:
     rows += [("co2_cap", y) for y in sorted(targets.co2_cap)]
     if targets.co2_budget is not None:
         rows.append(("co2_budget", targets.co2_budget.end))
+    rows += [("wind_solar_capacity_min", y) for y in sorted(targets.wind_solar_capacity_min)]
+    rows += [("clean_capacity_share_min", y) for y in sorted(targets.clean_capacity_share_min)]
     return rows
 
 
@@ -122,6 +127,9 @@ def define_policy_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     co2_cap[y]:                 co2[y] - v <= cap                                 (Mt)
     co2_budget:                 sum_{start<=y<end} co2[y] * period_length[y] + co2[end] - v
                                 <= max
+    wind_solar_capacity_min[y]: sum_{wind, solar} capacity[t,y] + v >= min          (GW)
+    clean_capacity_share_min[y]: sum_{t not coal} capacity[t,y]
+                                - share * sum_{power plants} capacity[t,y] + v >= 0 (GW)
     stress_penalty = 1e-3 * sum_rows df[y] * penalty[target] * unit_factor * v / 1e6   (bn CNY,
                      the budget undiscounted)
     """
@@ -203,6 +211,26 @@ def define_policy_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
             - slack("co2_budget", budget.end)
             <= budget.max
         )
+    fleet = (d.technologies, d.kind, d.fuel)
+    wind_solar, plants, clean = (
+        members(g, *fleet) for g in ("wind_solar", "total", "new_and_clean")
+    )
+    m.wind_solar_capacity_min = pyo.Constraint(
+        sorted(targets.wind_solar_capacity_min),
+        rule=lambda m, y: (
+            sum(m.capacity[t, y] for t in wind_solar) + slack("wind_solar_capacity_min", y)
+            >= targets.wind_solar_capacity_min[y]
+        ),
+    )
+    m.clean_capacity_share_min = pyo.Constraint(
+        sorted(targets.clean_capacity_share_min),
+        rule=lambda m, y: (
+            sum(m.capacity[t, y] for t in clean)
+            - targets.clean_capacity_share_min[y] * sum(m.capacity[t, y] for t in plants)
+            + slack("clean_capacity_share_min", y)
+            >= 0
+        ),
+    )
     if stress.enabled:
         m.stress_penalty = pyo.Expression(
             expr=COST_SCALE

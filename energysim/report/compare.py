@@ -45,6 +45,71 @@ def kpi_table(runs: dict[str, xr.Dataset], lang: str = "en") -> pd.DataFrame:
     return table[sorted(table.columns)]
 
 
+MEMO_YEAR = 2030
+# Memo rows: key -> (label en, label zh)
+MEMO_ROWS = {
+    "peak": ("CO2 peak year", "碳达峰年份"),
+    "co2": ("CO2 2030 (Mt)", "2030年二氧化碳 (百万吨)"),
+    "coal": ("coal output 2030 (Mt)", "2030年原煤产量 (百万吨)"),
+    "gas": ("gas output 2030 (bcm)", "2030年天然气产量 (十亿立方米)"),
+    "wind_solar": ("new wind + solar 2026-2030 (GW)", "2026-2030年新增风光装机 (吉瓦)"),
+    "non_fossil": ("non-fossil share 2030", "2030年非化石能源占比"),
+    "exported": ("electricity exported 2030 (TWh)", "2030年外送电量 (太瓦时)"),
+    "cost": ("cost vs the first run (bn CNY, discounted)", "相对首个情景的成本 (十亿元，折现)"),
+}
+
+
+def memo_table(runs: dict[str, xr.Dataset], lang: str = "en") -> pd.DataFrame:
+    """One row per run, the questions of the 15th Five-Year Plan period as columns: peak year,
+    2030 CO2, coal and gas output, wind and solar built 2026-2030, non-fossil share, exports,
+    and the discounted cost (net of revenue, what the model minimises) against the first run."""
+    first = next(iter(runs.values()))
+
+    def cost(ds: xr.Dataset) -> float:
+        return float(ds["net_cost"] if "net_cost" in ds else ds["total_cost"])
+
+    rows = {}
+    for run, ds in runs.items():
+        at = ds.sel(year=MEMO_YEAR) if MEMO_YEAR in ds.year.values else None
+        built = ds["new_capacity"].sel(technology=["wind", "solar"])
+        window = [int(y) for y in ds.year.values if 2025 < int(y) <= MEMO_YEAR]
+        value = {
+            "peak": str(ds.attrs.get("co2_peak_year", "-")),
+            "co2": None if at is None else float(at["co2_emissions"]),
+            "coal": None if at is None else float(at["coal_output"]),
+            "gas": None if at is None else float(at["cbm_output"]),
+            "wind_solar": float(built.sel(year=window).sum()) if window else None,
+            "non_fossil": None if at is None else float(at["non_fossil_share"]),
+            "exported": None if at is None else float(at["electricity_exported"]),
+            "cost": (cost(ds) - cost(first)) / 1e9,
+        }
+        rows[run] = value
+    column = 1 if lang == "zh" else 0
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    return table.rename(columns={k: v[column] for k, v in MEMO_ROWS.items()})
+
+
+def format_memo(table: pd.DataFrame) -> str:
+    """The memo table as Markdown, ready to paste."""
+
+    def cell(column: str, value: object) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return "-"
+        if "share" in column or "占比" in column:
+            return f"{float(value):.1%}"
+        if isinstance(value, float):
+            return f"{value:,.1f}"
+        return str(value)
+
+    header = ["", *table.columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for run, row in table.iterrows():
+        lines.append(
+            "| " + " | ".join([str(run), *(cell(c, row[c]) for c in table.columns)]) + " |"
+        )
+    return "\n".join(lines)
+
+
 def format_kpis(table: pd.DataFrame) -> str:
     def cell(value: float, unit: str) -> str:
         if value != value:

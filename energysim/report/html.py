@@ -18,6 +18,7 @@ from energysim.report.charts import charts_for, write_charts
 from energysim.report.history import plan_vs_actual
 from energysim.report.labels import KPIS, text
 from energysim.report.output import write_text
+from energysim.report.pathway import corridor_rows, peak_driver, shadow_price
 from energysim.report.targets import check_targets, scenario_of
 
 PROVENANCE = (
@@ -64,7 +65,7 @@ def report_html(ds: xr.Dataset, lang: str = "en") -> str:
     parts.append(f"<h2>{_e(text(lang, 'kpis'))}</h2>")
     parts.append(_table(["", "unit", *years], kpi_rows(ds, lang)))
     parts.append(
-        f"<p>{_e(text(lang, 'peak_year'))}: {ds.attrs.get('co2_peak_year')}; "
+        f"<p>{_e(peak_driver(ds, lang))}. "
         f"total cost {float(ds['total_cost']) / 1e12:.3f} trillion CNY (discounted)</p>"
     )
 
@@ -78,10 +79,11 @@ def report_html(ds: xr.Dataset, lang: str = "en") -> str:
                 _e(f"{c.value:.4g} {c.unit}"),
                 f'<span class="{"met" if c.met else "missed"}">'
                 f"{_e(text(lang, 'met' if c.met else 'missed'))}</span>",
+                _e(f"{shadow_price(ds, c.name):.4g}"),
             ]
             for c in checks
         ]
-        header = [text(lang, k) for k in ("target", "bound", "value", "status")]
+        header = [text(lang, k) for k in ("target", "bound", "value", "status", "shadow_price")]
         parts.append(_table(header, rows, escape=False))
     else:
         parts.append(f"<p>{_e(text(lang, 'no_targets'))}</p>")
@@ -94,6 +96,9 @@ def report_html(ds: xr.Dataset, lang: str = "en") -> str:
             for k in ("indicator", "plan_target", "scenario_column", "model_2025", "actual_2025")
         ]
         parts.append(_table(header, plan_rows))
+
+    parts.append(f"<h2>{_e(text(lang, 'corridors'))}</h2>")
+    parts.append(_table(["", *years], corridor_rows(ds, [int(y) for y in years])))
 
     parts.append(f"<h2>{_e(text(lang, 'charts'))}</h2>")
     parts += embedded_charts(ds, lang, charts_for(ds))

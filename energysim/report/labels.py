@@ -94,6 +94,10 @@ TEXT: dict[str, dict[str, str]] = {
         "statistic_in": "statistic (in-sample)",
         "statistic_out": "statistic (out-of-sample)",
         "statistic_held": "statistic (held to it)",
+        "rising_into": "rising into it most:",
+        "falling_after": "falling most after it:",
+        "shadow_price": "shadow price (CNY per unit, discounted)",
+        "corridors": "Export corridors: capacity (GW) / exported (TWh)",
         "plan_actual": "2025: the plan, the model and what happened",
         "indicator": "indicator",
         "plan_target": "plan target",
@@ -180,6 +184,10 @@ TEXT: dict[str, dict[str, str]] = {
         "statistic_in": "统计值 (校准样本内)",
         "statistic_out": "统计值 (样本外)",
         "statistic_held": "统计值 (设定为给定值)",
+        "rising_into": "达峰前增幅最大：",
+        "falling_after": "达峰后降幅最大：",
+        "shadow_price": "影子价格 (元/单位，折现)",
+        "corridors": "外送通道：容量 (吉瓦) / 外送电量 (太瓦时)",
         "plan_actual": "2025年：规划目标、模型结果与实际情况",
         "indicator": "指标",
         "plan_target": "规划目标",
@@ -389,4 +397,7 @@ def chinese_characters() -> set[str]:
     strings += [k[1] for k in (*KPIS, *SWEEP_KPIS)] + [r[2] for r in ROWS.values()]
     strings += list(COLUMN_LABELS["zh"].values()) + list(STATISTIC_NAMES["zh"].values())
     strings += [zh for _, zh in PLAN_ROWS.values()]
+    from energysim.report.compare import MEMO_ROWS
+
+    strings += [zh for _, zh in MEMO_ROWS.values()]
     return {c for s in strings for c in s if ord(c) > 127}

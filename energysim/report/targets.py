@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from energysim.model.history import members
+
 TOLERANCE = 1e-6  # relative; solver tolerances are far below it
 
 
@@ -78,6 +80,21 @@ def check_targets(ds: xr.Dataset) -> list[TargetCheck]:
                 met,
             )
         )
+    capacity = ds["capacity"]
+    techs = capacity.technology.values.tolist()
+    kinds = dict(zip(techs, ds.technology_kind.values.tolist(), strict=True))
+    fuels = dict(zip(techs, ds.technology_fuel.values.tolist(), strict=True))
+
+    def group(name: str, year: int) -> float:
+        chosen = members(name, techs, kinds, fuels)
+        return float(capacity.sel(technology=chosen, year=year).sum())
+
+    for year, limit in sorted(targets.get("wind_solar_capacity_min", {}).items()):
+        value = group("wind_solar", int(year))
+        bound(f"wind_solar_capacity_min[{year}]", value, limit, "GW", True)
+    for year, limit in sorted(targets.get("clean_capacity_share_min", {}).items()):
+        value = group("new_and_clean", int(year)) / group("total", int(year))
+        bound(f"clean_capacity_share_min[{year}]", value, limit, "share", True)
     for year, limit in sorted(targets.get("co2_cap", {}).items()):
         bound(f"co2_cap[{year}]", at("co2_emissions", int(year)), limit, "Mt CO2", False)
     budget = targets.get("co2_budget")

@@ -17,7 +17,7 @@ from energysim.model.capacity import alive_builds, existing_alive
 from energysim.model.data import COST_SCALE, TWH_PER_MTCE, ModelData
 from energysim.model.dispatch import fuel_use_mtce, station_use_share
 from energysim.model.emissions import COMBUSTION_FUELS
-from energysim.model.history import describe
+from energysim.model.history import describe, members
 from energysim.model.policy import electricity_factor
 from energysim.model.supply import coal_mtce_per_mt, fuel_burnt, gas_mtce_per_bcm
 from energysim.results.history import add_history
@@ -34,6 +34,8 @@ TARGET_UNITS = {
     "co2_peak": "Mt CO2",
     "co2_cap": "Mt CO2",
     "co2_budget": "Mt CO2",
+    "wind_solar_capacity_min": "GW",
+    "clean_capacity_share_min": "share",
 }
 
 
@@ -427,7 +429,11 @@ def _add_duals(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, result: Solve
         np.asarray(values, dtype=float),
         {"units": "CNY (discounted) per unit of the target (target_unit)"},
     )
-    ds["target_unit"] = ("target", np.asarray(units, dtype=str))
+    ds["target_unit"] = (
+        "target",
+        np.asarray(units, dtype=str),
+        {"units": "1", "long_name": "unit of each target's quantity (a unit symbol, not a number)"},
+    )
     ds["target_violation"] = (
         "target",
         np.asarray(violations, dtype=float),
@@ -454,6 +460,9 @@ def share_denominator(m: pyo.ConcreteModel, d: ModelData, family: str, year: obj
         return float(pyo.value(m.final_total[method, year]))
     if family == "non_fossil_share_min":
         return float(pyo.value(m.primary_energy[year]))
+    if family == "clean_capacity_share_min":
+        plants = members("total", d.technologies, d.kind, d.fuel)
+        return float(sum(pyo.value(m.capacity[t, year]) for t in plants))
     return 1.0
 
 

@@ -73,7 +73,7 @@ def add_history(
     ds = ds.assign_coords(statistic=names, statistic_unit=statistics.statistic_unit)
     for name in STATISTIC_VARIABLES:
         ds[name] = statistics[name]
-    ds["history"].attrs.update(units="statistic_unit", long_name="provincial statistic")
+    ds["history"].attrs.update(units="see statistic_unit", long_name="provincial statistic")
     model = np.full((len(names), ds.sizes["year"]), np.nan)
     for i, name in enumerate(names):
         if name in COUNTERPARTS:
@@ -81,7 +81,7 @@ def add_history(
     ds["history_model"] = (
         ("statistic", "year"),
         model,
-        {"units": "statistic_unit", "long_name": "the model's counterpart of the statistic"},
+        {"units": "see statistic_unit", "long_name": "the model's counterpart of the statistic"},
     )
     statistic = ds["history"].values
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -114,7 +114,7 @@ def add_history(
     ds["history_sign_match"] = (
         ("statistic",),
         [_sign_match(scored[i], statistic[i]) for i in range(len(names))],
-        {"long_name": "1 where the model's change has the statistic's sign"},
+        {"units": "1", "long_name": "1 where the model's change has the statistic's sign"},
     )
     ds.attrs["history_without_counterpart"] = ", ".join(n for n in names if n not in COUNTERPARTS)
     return ds

@@ -39,6 +39,8 @@ def _target_years(scenario: Scenario) -> Iterator[tuple[Location, str]]:
         "export_capacity": targets.export_capacity,
         "non_fossil_share_min": targets.non_fossil_share_min,
         "co2_cap": targets.co2_cap,
+        "wind_solar_capacity_min": targets.wind_solar_capacity_min,
+        "clean_capacity_share_min": targets.clean_capacity_share_min,
     }
     if targets.electricity_share_final is not None:
         yearly["electricity_share_final.min"] = targets.electricity_share_final.min

@@ -24,6 +24,14 @@ Key = str | int
 Where = tuple[str, int, int]  # file, line, column (1-based)
 Positions = dict[tuple[Key, ...], Where]
 
+# Bounds on what one scenario file may make the walker do. A real scenario is a few kB with a
+# few hundred values nested five deep; the bounds stop alias bombs ("billion laughs": a few
+# hundred bytes expanding to 10^9 values), recursive aliases and huge files quickly and in
+# bounded memory, each as a located input error.
+MAX_FILE_BYTES = 1_000_000
+MAX_VALUES = 100_000  # values visited, aliases counted at every use
+MAX_DEPTH = 32
+
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
     """Load, merge (`extends`), override (`--set`) and validate a scenario file.
@@ -42,6 +50,9 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     problems = [
         _locate(loc, message, positions, path) for loc, message in cross_field_problems(scenario)
     ]
+    if not scenario.inputs.is_dir():  # named at the line that states it, not at the folder
+        message = f"inputs folder not found (resolved to {scenario.inputs})"
+        problems.append(_locate(("inputs",), message, positions, path))
     if problems:
         raise InputError(problems)
     scenario._positions = {**positions, (): (str(path), 1, 1)}
@@ -81,20 +92,28 @@ def read_yaml(path: Path) -> tuple[dict, Positions]:
     """
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            message = f"file too large for a scenario ({size:,} bytes; at most {MAX_FILE_BYTES:,})"
+            raise InputError([Problem(name, 1, 1, "", message)])
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise InputError([Problem(name, 1, 1, "", f"cannot read file ({err})")]) from None
     loader = yaml.SafeLoader(text)
+    problems: list[Problem] = []
     try:
         root = loader.get_single_node()
-        problems: list[Problem] = []
         positions: Positions = {}
-        data = _construct(root, (), loader, name, positions, problems) if root else {}
+        walk = _Walk(loader, name, positions, problems)
+        data = walk.construct(root, ()) if root else {}
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = f"malformed YAML: {err.problem or err.context}"
         raise InputError([Problem(name, line, col, "", message)]) from None
+    except RecursionError:  # PyYAML's composer recurses once per level of nesting
+        message = f"nested too deeply (at most {MAX_DEPTH} levels)"
+        raise InputError([Problem(name, 1, 1, "", message)]) from None
     finally:
         loader.dispose()
     if problems:
@@ -104,37 +123,64 @@ def read_yaml(path: Path) -> tuple[dict, Positions]:
     return data, positions
 
 
-def _construct(
-    node: yaml.Node,
-    path: tuple[Key, ...],
-    loader: yaml.SafeLoader,
-    file: str,
-    positions: Positions,
-    problems: list[Problem],
-) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        out: dict = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            where = (file, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in out:
-                first = positions[(*path, key)]
-                problems.append(
-                    Problem(
-                        *where, _dotted((*path, key)), f"duplicate key (first at line {first[1]})"
-                    )
-                )
-                continue
-            positions[(*path, key)] = where
-            out[key] = _construct(value_node, (*path, key), loader, file, positions, problems)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for i, item in enumerate(node.value):
-            positions[(*path, i)] = (file, item.start_mark.line + 1, item.start_mark.column + 1)
-            items.append(_construct(item, (*path, i), loader, file, positions, problems))
-        return items
-    return loader.construct_object(node, deep=True)
+class _TooBig(Exception):
+    """The walk stopped at a bound; `problem` says where."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+class _Walk:
+    """Plain values and key positions from a YAML node tree, within the bounds above."""
+
+    def __init__(self, loader: yaml.SafeLoader, file: str, positions: Positions, problems: list):
+        self.loader, self.file = loader, file
+        self.positions, self.problems = positions, problems
+        self.values = 0
+
+    def where(self, node: yaml.Node) -> Where:
+        return (self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def construct(self, node: yaml.Node, path: tuple[Key, ...]) -> Any:
+        try:
+            return self._construct(node, path)
+        except _TooBig as stop:
+            raise InputError([*self.problems, stop.problem]) from None
+
+    def _construct(self, node: yaml.Node, path: tuple[Key, ...]) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            message = (
+                f"more than {MAX_VALUES:,} values (aliases counted at every use); "
+                "a scenario needs far fewer"
+            )
+            raise _TooBig(Problem(*self.where(node), _dotted(path), message))
+        if len(path) > MAX_DEPTH:
+            message = f"nested too deeply (more than {MAX_DEPTH} levels, or a recursive alias)"
+            raise _TooBig(Problem(*self.where(node), _dotted((*path[:4], "...")), message))
+        if isinstance(node, yaml.MappingNode):
+            out: dict = {}
+            for key_node, value_node in node.value:
+                where = self.where(key_node)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    message = "keys must be plain values (a name or a year)"
+                    raise _TooBig(Problem(*where, _dotted(path), message))
+                key = self.loader.construct_object(key_node, deep=True)
+                if key in out:
+                    first = self.positions[(*path, key)]
+                    message = f"duplicate key (first at line {first[1]})"
+                    self.problems.append(Problem(*where, _dotted((*path, key)), message))
+                    continue
+                self.positions[(*path, key)] = where
+                out[key] = self._construct(value_node, (*path, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self.positions[(*path, i)] = self.where(item)
+                items.append(self._construct(item, (*path, i)))
+            return items
+        return self.loader.construct_object(node, deep=True)
 
 
 def _deep_merge(base: dict, child: dict) -> dict:

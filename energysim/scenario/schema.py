@@ -17,14 +17,23 @@ LAST_YEAR = 2060
 DEFAULT_REPRESENTATIVE_DAYS = 24
 
 Year = Annotated[int, Field(ge=BASE_YEAR, le=LAST_YEAR, description="calendar year 2020-2060")]
+# Every number is finite (Strict refuses inf and NaN) and below LARGEST: no quantity of a
+# scenario comes near it, and a bigger one (1e308) is a stand-in for "unlimited" that reaches
+# HiGHS as its infinity and fails there, after the build, with "HiGHS: unknown".
+LARGEST = 1e9
 Share = Annotated[float, Field(ge=0.0, le=1.0, description="fraction in [0, 1]")]
-NonNegative = Annotated[float, Field(ge=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0, le=LARGEST)]
+# Multipliers of an input for sweeps: never negative, at most 100 times the input.
+Multiplier = Annotated[float, Field(ge=0.0, le=100.0)]
+MAX_NAME = 100  # the name becomes file names (results/NAME.nc, NAME-sweep.nc, NAME.log)
 
 
 class Strict(BaseModel):
     """Base of every scenario model: unknown keys are errors and instances are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 class Band(Strict):
@@ -88,6 +97,13 @@ class Targets(Strict):
         default_factory=dict, description="annual CO2 cap, Mt CO2"
     )
     co2_budget: CO2Budget | None = None
+    wind_solar_capacity_min: dict[Year, NonNegative] = Field(
+        default_factory=dict, description="minimum standing wind and solar capacity, GW"
+    )
+    clean_capacity_share_min: dict[Year, Share] = Field(
+        default_factory=dict,
+        description="minimum share of new and clean energy (all but coal power) in capacity",
+    )
 
 
 class CarbonPolicy(Strict):
@@ -147,23 +163,35 @@ UncertainParameter = Literal[
 
 
 class Normal(Strict):
+    """A normal multiplier; its mean must be at least 5 sd so no sample goes negative (the
+    design reaches about 4.4 sd at 100,000 samples); wider spreads: use lognormal."""
+
     distribution: Literal["normal"]
-    mean: float
-    sd: float = Field(gt=0)
+    mean: Multiplier
+    sd: float = Field(gt=0, le=100.0)
+
+    @model_validator(mode="after")
+    def _stays_positive(self) -> Normal:
+        if self.mean < 5 * self.sd:
+            raise ValueError(
+                f"mean must be at least 5 sd, or samples go negative (got mean={self.mean:g}, "
+                f"sd={self.sd:g}); use a lognormal for a wider spread"
+            )
+        return self
 
 
 class LogNormal(Strict):
     """Log-normal with the given median and log-space standard deviation."""
 
     distribution: Literal["lognormal"]
-    median: float = Field(gt=0)
-    sigma: float = Field(gt=0)
+    median: float = Field(gt=0, le=100.0)
+    sigma: float = Field(gt=0, le=2.0)
 
 
 class Uniform(Strict):
     distribution: Literal["uniform"]
-    low: float
-    high: float
+    low: Multiplier
+    high: Multiplier
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -174,9 +202,9 @@ class Uniform(Strict):
 
 class Triangular(Strict):
     distribution: Literal["triangular"]
-    low: float
-    mode: float
-    high: float
+    low: Multiplier
+    mode: Multiplier
+    high: Multiplier
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -190,7 +218,7 @@ class Triangular(Strict):
 
 class Choice(Strict):
     distribution: Literal["choice"]
-    values: list[float] = Field(min_length=1)
+    values: list[Multiplier] = Field(min_length=1)
     weights: list[NonNegative] | None = None
 
     @model_validator(mode="after")
@@ -224,7 +252,7 @@ class Uncertainty(Strict):
 class Solver(Strict):
     """HiGHS settings; recorded in every results file."""
 
-    time_limit: float | None = Field(600.0, gt=0, description="seconds")
+    time_limit: float | None = Field(600.0, gt=0, le=LARGEST, description="seconds")
     method: Literal["choose", "simplex", "ipm", "pdlp"] = "choose"
     presolve: bool = True
     threads: int | None = Field(None, ge=1)
@@ -288,7 +316,7 @@ class ModelOptions(Strict):
         True, description="fix the base year to the 2020 statistics in the inputs (no investment)"
     )
     value_of_lost_load: float = Field(
-        30000.0, gt=0, description="cost of unserved electricity, CNY/MWh"
+        30000.0, gt=0, le=LARGEST, description="cost of unserved electricity, CNY/MWh"
     )
 
 
@@ -306,6 +334,8 @@ DEFAULT_PENALTIES = {
     "co2_peak_year": 5_000.0,  # CNY per t CO2 above the previous model year
     "co2_cap": 5_000.0,  # CNY per t CO2 above the cap
     "co2_budget": 5_000.0,  # CNY per t CO2 above the budget
+    "wind_solar_capacity_min": 50_000.0,  # CNY per kW and year short of the target
+    "clean_capacity_share_min": 50_000.0,  # CNY per kW of clean capacity short of the share
 }
 TargetName = Literal[
     "coal_output",
@@ -316,6 +346,8 @@ TargetName = Literal[
     "co2_peak_year",
     "co2_cap",
     "co2_budget",
+    "wind_solar_capacity_min",
+    "clean_capacity_share_min",
 ]
 
 
@@ -334,9 +366,9 @@ class Stress(Strict):
 
     @model_validator(mode="after")
     def _positive(self) -> Stress:
-        bad = {k: v for k, v in self.penalty.items() if not v > 0}
+        bad = {k: v for k, v in self.penalty.items() if not 0 < v <= LARGEST}
         if bad:
-            raise ValueError(f"penalties must be > 0 (got {bad})")
+            raise ValueError(f"penalties must be > 0 and at most {LARGEST:g} (got {bad})")
         return self
 
     def penalty_of(self, target: str) -> float:
@@ -388,7 +420,7 @@ class History(Strict):
 class Scenario(Strict):
     """A scenario: what to model (inputs, years, resolution) and which policy targets hold."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=MAX_NAME)
     description: str = ""
     inputs: Path = Field(description="inputs folder, relative to the file that states it")
     years: list[Year] = Field(min_length=1, description="model years, base year 2020 first")

@@ -3,8 +3,10 @@
 1. Confirm: re-solve with presolve off (HiGHS presolve has misreported infeasibility before);
    if the model solves, that solution is used.
 2. Explain: an irreducible infeasible subset (IIS) from HiGHS (`getIis`, searching from the LP
-   and made irreducible, within a time limit). Each row and bound of it is mapped, through the
-   constraint's name, to the scenario key and year or the input table that created it.
+   and made irreducible), run in a child process that is killed at the time limit left after
+   step 1 (HiGHS does not bound every phase of the search itself). Each row and bound of it is
+   mapped, through the constraint's name, to the scenario key and year or the input table that
+   created it.
 3. Fallback: where no IIS is found in time, solve the elastic model (stress mode: every target
    soft) and report the targets it had to miss, largest penalty first.
 """
@@ -25,12 +27,16 @@ from energysim.model.policy import TARGET_FAMILIES
 from energysim.results.extract import TARGET_UNITS, share_denominator
 from energysim.scenario.schema import Solver
 from energysim.solve.highs import SolveResult, Status, solve
+from energysim.solve.iis_child import iis_in_child
 
 # The IIS search: from the LP's infeasibility, then deletion filtering to an irreducible set.
 IIS_STRATEGY = int(highspy.IisStrategy.kIisStrategyFromLp) | int(
     highspy.IisStrategy.kIisStrategyIrreducible
 )
-IIS_TIME_LIMIT = 120.0  # seconds; at most the scenario's own solver time limit
+# seconds for steps 1 and 2 together (at most the scenario's own solver time limit); the elastic
+# solve comes after, so a 9-year plan is explained within about two minutes (README)
+IIS_TIME_LIMIT = 90.0
+MIN_IIS_SECONDS = 5.0  # the IIS search gets at least this, even when the confirmation was slow
 
 # What each model row stands for: text with {0}, {1}, ... for the parts of its index.
 ROW_MEANING: dict[str, str] = {
@@ -174,7 +180,8 @@ def diagnose(
     confirm = solve(model, settings.model_copy(update={"presolve": False}), time_limit=limit)
     if confirm.status is Status.OPTIMAL:
         return Diagnosis("feasible", "presolve", [], time.perf_counter() - started, confirm)
-    culprits = _iis(model, d, limit)
+    remaining = max(limit - (time.perf_counter() - started), MIN_IIS_SECONDS)
+    culprits = _iis(model, d, remaining)
     method: Literal["iis", "elastic", "none"] = "iis" if culprits else "none"
     if not culprits and elastic is not None:
         soft_model, soft = elastic()
@@ -206,16 +213,11 @@ def _iis(model: pyo.ConcreteModel, d: ModelData, time_limit: float) -> list[Culp
         }
     except AttributeError:  # a Pyomo without them: no IIS, the elastic solve explains instead
         return []
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("iis_strategy", IIS_STRATEGY)
-    highs.setOptionValue("time_limit", float(time_limit))
-    status, iis = highs.getIis()
-    if status == highspy.HighsStatus.kError or not iis.valid_:
+    iis = iis_in_child(highs, time_limit, IIS_STRATEGY)
+    if iis is None:
         return []
-    rows = [rows_of[int(i)] for i in iis.row_index_]
-    bounds = [
-        (vars_of[int(j)], int(b)) for j, b in zip(iis.col_index_, iis.col_bound_, strict=True)
-    ]
+    rows = [rows_of[i] for i in iis.rows]
+    bounds = [(vars_of[j], b) for j, b in zip(iis.columns, iis.bounds, strict=True)]
     return _explain(rows, bounds, d)
 
 
@@ -279,6 +281,11 @@ def target_text(d: ModelData, family: str, index: object) -> str:
     if family == "co2_budget":
         b = t.co2_budget
         return f"targets.co2_budget = {b.max:g} Mt CO2 from {b.start} to {b.end}"
+    if family == "wind_solar_capacity_min":
+        return f"targets.wind_solar_capacity_min.{index} = {t.wind_solar_capacity_min[index]:g} GW"
+    if family == "clean_capacity_share_min":
+        share = t.clean_capacity_share_min[index]
+        return f"targets.clean_capacity_share_min.{index} = {share:.0%}"
     raise KeyError(family)
 
 
