@@ -71,8 +71,14 @@ def test_iamc_file_loads_in_pyam_with_the_results_values(plan, tmp_path: Path, s
         rtol=1e-12,
     )
     in_province = plan["coal_use"].drop_sel(coal_flow="coal_shipped_out").sum("coal_flow")
+    coke = plan["coke_shipped_out"].values * EJ_PER_MTCE  # an outflow, not consumption
     np.testing.assert_allclose(
-        series("Primary Energy|Coal"), in_province.values * coal_f, rtol=1e-12
+        series("Primary Energy|Coal"), in_province.values * coal_f - coke, rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        series("Primary Energy (NBS total, coal-equivalent)"),
+        plan["primary_energy"].values * EJ_PER_MTCE,
+        rtol=1e-12,
     )
     # the hierarchy adds up where the IAMC template says it does
     for total in ("Primary Energy", "Secondary Energy|Electricity", "Emissions|CO2"):
@@ -122,6 +128,21 @@ def test_energy_balance_closes_every_year(plan, method) -> None:
             + table.loc["final", "total"]
         )
         assert uses == pytest.approx(supply, rel=1e-6)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_energy_balance_consumption_row_is_the_nbs_total(plan, method) -> None:
+    """能源消费总量 = production + inflow - outflow (coke shipped out included in the outflow):
+    on the coal-equivalent method it is the results' primary_energy."""
+    for year in plan.year.values:
+        table = energy_balance(plan, int(year), method)
+        expected = float(plan["energy_consumption"].sel({"method": method, "year": year}))
+        assert table.loc["consumption", "total"] == pytest.approx(expected, rel=1e-9)
+        coke = float(plan["coke_shipped_out"].sel(year=year))
+        assert coke > 50  # ~81 Mtce in 2020 (A96)
+        assert table.loc["outflow", "coke"] == pytest.approx(coke)
+    coal_eq = plan["energy_consumption"].sel({"method": "coal_equivalent"})
+    np.testing.assert_allclose(coal_eq.values, plan["primary_energy"].values, rtol=1e-12)
 
 
 def test_energy_balance_reads_the_model_flows(plan) -> None:

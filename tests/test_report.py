@@ -68,7 +68,10 @@ def test_html_embeds_every_chart_and_names_every_target_met_or_missed(
 
 def test_targets_read_met_and_missed_from_the_results(plan) -> None:
     checks = {c.name: c for c in check_targets(plan)}
-    assert all(c.met for c in checks.values())  # the run met all of them (it is optimal)
+    # the plan case runs in stress mode: the 40 % calorific electricity share is the one it
+    # cannot meet (README); every other target holds
+    missed_now = {name for name, c in checks.items() if not c.met}
+    assert missed_now == {"electricity_share_min[2025] (calorific)"}
     missed = plan.copy()
     missed["coal_output"] = missed["coal_output"] + 200.0  # 2025 output above 1,050 Mt
     again = {c.name: c for c in check_targets(missed)}

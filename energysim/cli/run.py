@@ -228,5 +228,11 @@ def kpi_table(ds) -> str:
     lines.append(
         f"CO2 peak year: {ds.attrs['co2_peak_year']}   "
         f"total cost: {float(ds['total_cost']) / 1e12:.2f} trillion CNY (discounted)"
+        + (
+            f", revenue {float(ds['revenue']) / 1e12:.2f}, "
+            f"net cost {float(ds['net_cost']) / 1e12:.2f}"
+            if "net_cost" in ds
+            else ""
+        )
     )
     return "\n".join(lines)

@@ -71,6 +71,7 @@ EXOGENOUS_UNITS = {
     "coal_shipped_out": "Mt",
     "coal_to_coking": "Mt",
     "coal_to_chemicals": "Mt",
+    "coke_shipped_out_share": "fraction",
     "gas_shipped_out": "bcm",
     "electricity_consumption": "TWh",
     "electricity_export_demand": "TWh",

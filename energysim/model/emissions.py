@@ -1,4 +1,10 @@
-"""Territorial CO2 from fuel combustion by fuel and sector, plus industrial process emissions."""
+"""Territorial CO2 from fuel combustion by fuel and sector, plus industrial process emissions.
+
+Scope (results attrs `co2_scope`, README): IN = combustion in power and heat (by fuel), in final
+sectors (by sector and fuel) and in coke ovens (heated with coke-oven gas), plus cement process
+CO2; BESIDE (reported, not in the total) = CO2 embodied in exported electricity and the carbon
+of coal-to-chemicals feedstock (upper bound); OUT = coal-mine methane (no sourced factor in the
+inputs), coal-to-chemicals process CO2 (no source), land use."""
 
 from __future__ import annotations
 
@@ -24,8 +30,9 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
     co2_power[f,y]   = sum_{t burns f} fuel_use[t,y] * ef[f,y] * (1 - capture_rate[t,y])
                        + boiler_fuel[y] * ef[coal,y]                       (f = coal)
     co2_final[s,f,y] = final_use[s,f,y] * ef[f,y]
-    co2_process[y]   = coal_to_coking[y] * coking_factor[y] + cement[y]
-    co2[y]           = sum_f co2_power + sum_{s,f} co2_final + co2_process
+    co2_coking[y]    = coal_to_coking[y] * coking_factor[y]      (combustion in coke ovens)
+    co2_process[y]   = cement[y]                                  (process)
+    co2[y]           = sum_f co2_power + sum_{s,f} co2_final + co2_coking + co2_process
     """
 
     def power_rule(m: pyo.ConcreteModel, f: str, y: int) -> pyo.Expression:
@@ -48,6 +55,9 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
         ),
         doc="Mt CO2",
     )
+    m.co2_coking = pyo.Expression(
+        m.years, rule=lambda m, y: coking_emissions(d, y), doc="Mt CO2, combustion in coke ovens"
+    )
     m.co2_process = pyo.Expression(m.years, rule=lambda m, y: process_emissions(d, y), doc="Mt CO2")
     m.co2 = pyo.Var(m.years, domain=pyo.Reals, doc="territorial CO2, Mt")
     m.co2_definition = pyo.Constraint(
@@ -57,13 +67,24 @@ def define_emissions(m: pyo.ConcreteModel, d: ModelData) -> None:
             == (
                 sum(m.co2_power[f, y] for f in COMBUSTION_FUELS)
                 + sum(m.co2_final[s, f, y] for s in m.sectors for f in COMBUSTION_FUELS)
+                + m.co2_coking[y]
                 + m.co2_process[y]
             )
         ),
     )
 
 
+def coking_emissions(d: ModelData, y: int) -> float:
+    """CO2 of the coke ovens' own fuel (coke-oven gas burnt to heat them), Mt: combustion in
+    the coking sector (CEADs 'coking & refining'), t CO2 per t of coal_to_coking (A86)."""
+    return d.series("coal_to_coking", y, default=0.0) * d.series("process_coking", y, 0.0)
+
+
 def process_emissions(d: ModelData, y: int) -> float:
-    """Coking process CO2 (t CO2 per t coal into coke ovens) and cement process CO2 (Mt)."""
-    coking = d.series("coal_to_coking", y, default=0.0) * d.series("process_coking", y, 0.0)
-    return coking + d.series("process_cement", y, default=0.0)
+    """Industrial process CO2 (Mt): cement (calcination)."""
+    return d.series("process_cement", y, default=0.0)
+
+
+def fixed_emissions(d: ModelData, y: int) -> float:
+    """CO2 that does not depend on the model's choices: coking combustion and process, Mt."""
+    return coking_emissions(d, y) + process_emissions(d, y)

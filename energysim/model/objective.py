@@ -24,11 +24,21 @@ COMPONENTS = (
     "carbon_price",
     "export_revenue",
     "coal_sales",
+    "gas_sales",
+)
+# Components that are revenue (negative in the objective): the province's sales of
+# electricity, coal and gas to other provinces. Everything else is system cost (>= 0).
+REVENUE_COMPONENTS = ("export_revenue", "coal_sales", "gas_sales")
+OBJECTIVE = (
+    "minimise net_cost = total_cost - revenue (bn CNY, discounted at the scenario's rate), "
+    "plus the stress penalty in stress mode; total_cost = investment + O&M + coal mining + gas "
+    "production + fuel purchase + end-use + corridors + unserved energy + carbon price; "
+    "revenue = electricity exports + coal sales + gas sales to other provinces"
 )
 
 
 def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Minimise discounted system cost (bn CNY).
+    """Minimise discounted net cost (bn CNY): system cost minus export and sales revenue.
 
     annual_cost[k,y] in million CNY, with (units cancel to MCNY):
       investment   = sum_t sum_{b alive in y} new_capacity[t,b] * capex[t,b] * CRF(r, life)
@@ -44,6 +54,9 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
       export_revenue = -exported_TWh[y] * export_price
       coal_sales   = -coal_shipped_out[y] * tce_per_t * coal_price[y]
                      + coal_shipped_extra[y] * extra_discount  (beyond the reference demand)
+      gas_sales    = -gas_shipped_out[y] * tce_per_1000m3 * gas_price[y]
+    total_cost = 1e-3 * sum_y df[y] * sum_{k not revenue} annual_cost[k,y]   (>= 0)
+    revenue    = -1e-3 * sum_y df[y] * sum_{k revenue} annual_cost[k,y]      (>= 0)
     objective = 1e-3 * sum_y discount_factor[y] * sum_k annual_cost[k,y]  (+ stress_penalty)
     """
     rate = d.scenario.economics.discount_rate
@@ -136,6 +149,12 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
                 * d.series("tce_factor_coal", y, 0.7143)
                 * fuel_price("coal", y)
                 + m.coal_shipped_extra[y] * discount
+            )
+        if k == "gas_sales":
+            return (
+                -d.series("gas_shipped_out", y, default=0.0)
+                * d.series("tce_factor_gas", y, 1.2143)
+                * fuel_price("gas", y)
             )
         raise ValueError(k)
 

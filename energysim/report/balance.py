@@ -7,8 +7,15 @@ Electricity is valued by one accounting method across the whole table: calorific
 per kWh). Under the coal-equivalent method thermal power shows a small transformation gain or
 loss, since its output is valued at the average coal rate rather than at each plant's.
 Fuels are at their calorific value (tce factors of the inputs); heat at 1 TWh_th = 1/8.141 Mtce.
-Coal into coking and coal chemicals is shown as a transformation input; the coke and chemicals
-made from it are outside the model, so the row's input is not a loss of the energy system.
+Biomass power is primary electricity, like hydro, wind and solar (NBS; its fuel is not shown).
+Coal into coking and coal chemicals is a transformation input; the coke shipped out of the
+province is its output and an outflow (at 0.9714 tce/t, calorific). Coke burnt in Shanxi is in
+final coal, and the other products and conversion losses of coking and coal chemicals stay in
+consumption. `consumption` is total energy consumption (能源消费总量) on the NBS definition:
+production + inflows - outflows (no stock change in the model); on the coal-equivalent method
+it equals the results' `primary_energy`, on the calorific one `energy_consumption[calorific]`.
+Final electricity is 全社会用电量: it includes power plants' own use and grid losses, so the
+`grid_losses` row is zero unless the inputs separate them.
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ import pandas as pd
 import xarray as xr
 
 METHODS = ("calorific", "coal_equivalent")
-COLUMNS = ("coal", "gas", "oil", "biomass", "electricity", "heat")
-PRIMARY_ELECTRICITY_FUEL = "none"  # hydro, wind, solar: output is primary electricity
+COLUMNS = ("coal", "coke", "gas", "oil", "electricity", "heat")
+# hydro, wind, solar and (as in NBS statistics and the model's total energy consumption) biomass
+# power: their output is primary electricity
+PRIMARY_ELECTRICITY_FUELS = ("none", "biomass")
 
 # row key -> (section, English, Chinese)
 ROWS: dict[str, tuple[str, str, str]] = {
@@ -29,12 +38,17 @@ ROWS: dict[str, tuple[str, str, str]] = {
     "supply": ("supply", "Total supply", "能源供应总量"),
     "outflow": ("outflow", "Outflow to other provinces (shipped out, exported)", "本省调出量"),
     "available": ("outflow", "Available for use in the province", "可供本地区消费的能源量"),
+    "consumption": (
+        "outflow",
+        "Total energy consumption (production + inflow - outflow)",
+        "能源消费总量",
+    ),
     "thermal_power": ("transformation", "Thermal power", "火力发电"),
     "heat_supply": ("transformation", "Heat supply (CHP heat, boilers)", "供热"),
     "coking_chemicals": (
         "transformation",
-        "Coking and coal chemicals (products not modelled)",
-        "炼焦及煤化工投入",
+        "Coking and coal chemicals (output: coke shipped out)",
+        "炼焦及煤化工",
     ),
     "storage": ("transformation", "Electricity storage", "储能"),
     "transformation": (
@@ -42,8 +56,12 @@ ROWS: dict[str, tuple[str, str, str]] = {
         "Transformation, inputs (-) outputs (+)",
         "加工转换投入(-)产出(+)量",
     ),
-    "station_use": ("losses", "Power plant own use", "发电厂用电"),
-    "grid_losses": ("losses", "Grid losses and own use of the grid", "输配电损失"),
+    "station_use": (
+        "losses",
+        "Generation neither consumed nor exported (base-year gap)",
+        "发电量差额",
+    ),
+    "grid_losses": ("losses", "Own use and grid losses outside 全社会用电量", "其他损失"),
     "losses": ("losses", "Losses", "损失量"),
     "final_industry": ("final", "Industry", "工业"),
     "final_buildings": ("final", "Buildings (residential and commercial)", "建筑 (居民及商业)"),
@@ -55,18 +73,18 @@ ROWS: dict[str, tuple[str, str, str]] = {
 COLUMN_LABELS = {
     "en": {
         "coal": "Coal",
+        "coke": "Coke",
         "gas": "Natural gas",
         "oil": "Oil products",
-        "biomass": "Biomass",
         "electricity": "Electricity",
         "heat": "Heat",
         "total": "Total",
     },
     "zh": {
         "coal": "原煤",
+        "coke": "焦炭",
         "gas": "天然气",
         "oil": "油品",
-        "biomass": "生物质",
         "electricity": "电力",
         "heat": "热力",
         "total": "合计",
@@ -89,8 +107,8 @@ def energy_balance(ds: xr.Dataset, year: int, method: str) -> pd.DataFrame:
         str(t): str(f) for t, f in zip(ds.technology.values, ds.technology_fuel.values, strict=True)
     }
     generators = [t for t in fuel_of if t not in _storage(ds)]
-    primary = [t for t in generators if fuel_of[t] == PRIMARY_ELECTRICITY_FUEL]
-    thermal = [t for t in generators if fuel_of[t] != PRIMARY_ELECTRICITY_FUEL]
+    primary = [t for t in generators if fuel_of[t] in PRIMARY_ELECTRICITY_FUELS]
+    thermal = [t for t in generators if fuel_of[t] not in PRIMARY_ELECTRICITY_FUELS]
     coal, gas = y["coal_use"], y["gas_use"]
     final = y["final_energy"]
 
@@ -103,7 +121,6 @@ def energy_balance(ds: xr.Dataset, year: int, method: str) -> pd.DataFrame:
     put = table.loc.__setitem__
     put(("production", "coal"), float(y["coal_output"]) * coal_f)
     put(("production", "gas"), float(y["cbm_output"]) * gas_f)
-    put(("production", "biomass"), fuel_input("biomass", heat=False) + fuel_input("biomass", True))
     put(("production", "electricity"), _twh(y, primary) * elec)
     put(("inflow", "gas"), float(y["gas_import"]) * gas_f)
     put(("inflow", "oil"), _final(final, "oil"))
@@ -112,8 +129,10 @@ def energy_balance(ds: xr.Dataset, year: int, method: str) -> pd.DataFrame:
     put(("outflow", "coal"), float(coal.sel(coal_flow="coal_shipped_out")) * coal_f)
     put(("outflow", "gas"), float(gas.sel(gas_flow="gas_shipped_out")) * gas_f)
     put(("outflow", "electricity"), float(y["electricity_exported"]) * elec)
+    coke_out = float(y["coke_shipped_out"]) if "coke_shipped_out" in y else 0.0
+    put(("outflow", "coke"), coke_out)
 
-    for fuel in ("coal", "gas", "biomass"):
+    for fuel in ("coal", "gas"):
         put(("thermal_power", fuel), -fuel_input(fuel, heat=False))
         put(("heat_supply", fuel), -fuel_input(fuel, heat=True))
     put(("heat_supply", "coal"), table.loc["heat_supply", "coal"] - float(y["boiler_fuel"]))
@@ -122,6 +141,7 @@ def energy_balance(ds: xr.Dataset, year: int, method: str) -> pd.DataFrame:
     put(("heat_supply", "heat"), heat_out * heat_f)
     coking = coal.sel(coal_flow=["coal_to_coking", "coal_to_chemicals"]).sum()
     put(("coking_chemicals", "coal"), -float(coking) * coal_f)
+    put(("coking_chemicals", "coke"), coke_out)
     charged, discharged = float(y["storage_charge"]), _twh(y, _storage(ds))
     put(("storage", "electricity"), (discharged - charged) * elec)
 
@@ -149,6 +169,7 @@ def energy_balance(ds: xr.Dataset, year: int, method: str) -> pd.DataFrame:
     for total, parts in sections.items():
         table.loc[total] = table.loc[parts].sum()
     table.loc["available"] = table.loc["supply"] - table.loc["outflow"]
+    table.loc["consumption"] = table.loc["available"] - table.loc["shortfall"]
     table.loc["difference"] = (
         table.loc["available"]
         + table.loc["transformation"]

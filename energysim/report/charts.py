@@ -218,11 +218,15 @@ def co2(ds: xr.Dataset, lang: str) -> Figure:
     years = _years(ds)
     fuels = ds["co2_power_heat"] + ds["co2_final"].sum("sector")
     series = {str(f): fuels.sel(fuel=f).values for f in fuels.fuel.values}
+    coking = ds["co2_coking"].values if "co2_coking" in ds else 0.0  # coke-oven gas: coal
+    series["coal"] = series["coal"] + coking
     series["process"] = ds["co2_process"].values
     _stack(by_fuel, years, series, lang, labels=CARRIER_NAMES[lang])
     sectors = {"power_heat": ds["co2_power_heat"].sum("fuel").values}
     final = ds["co2_final"].sum("fuel")
     sectors |= {str(s): final.sel(sector=s).values for s in final.sector.values}
+    if "co2_coking" in ds:
+        sectors["coal_to_coking"] = ds["co2_coking"].values
     sectors["process"] = ds["co2_process"].values
     _stack(by_sector, years, sectors, lang)
     targets = _targets(ds)

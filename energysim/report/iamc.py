@@ -1,10 +1,15 @@
 """Results in the IAMC long format (model, scenario, region, variable, unit, year, value) with
 the common variable names of the IAMC/AR6 template, and as plain tidy CSV per variable.
 
-Energy is in EJ/yr (1 Mtce = 0.0293076 EJ, 1 TWh = 0.0036 EJ). Primary energy is what the
-province uses: fossil fuels burnt in it and non-biomass renewables by the direct-equivalent
-method (1 TWh of wind = 1 TWh); the model's own `primary_energy` (coal-equivalent, net of
-exported electricity) is a different quantity and stays in the results file.
+Energy is in EJ/yr (1 Mtce = 0.0293076 EJ, 1 TWh = 0.0036 EJ). `Primary Energy` is what the
+province uses: fossil fuels used in it (coal net of the coke shipped out, as in the NBS
+balance) and non-biomass renewables by the direct-equivalent method (1 TWh of wind = 1 TWh).
+Total energy consumption on the NBS definition (能源消费总量: production + inflows - outflows,
+electricity valued by the method in the name) is `Primary Energy (NBS total, coal-equivalent)`
+(the results' `primary_energy`) and `Primary Energy (NBS total, calorific)`.
+`Final Energy|Electricity` is the physical (calorific, 电热当量法) content of 全社会用电量,
+which includes power plants' own use and grid losses; the electricity share on both methods is
+`Final Energy Share|Electricity (calorific)` and `... (coal-equivalent)` (fraction).
 """
 
 from __future__ import annotations
@@ -75,7 +80,12 @@ def iamc_variables(ds: xr.Dataset) -> dict[str, tuple[str, np.ndarray]]:
 
     # Primary energy and extraction
     coal_in_province = coal.sum("coal_flow") - coal.sel(coal_flow="coal_shipped_out")
-    put("Primary Energy|Coal", "EJ/yr", coal_in_province.values * coal_f)
+    coke_out = ds["coke_shipped_out"].values if "coke_shipped_out" in ds else 0.0
+    put(
+        "Primary Energy|Coal",
+        "EJ/yr",
+        coal_in_province.values * coal_f - np.asarray(coke_out) * EJ_PER_MTCE,
+    )
     gas_used = gas.sel(gas_flow=["power", "final"]).sum("gas_flow")
     put("Primary Energy|Gas", "EJ/yr", gas_used.values * gas_f)
     put("Primary Energy|Oil", "EJ/yr", _carrier(final, "oil") * EJ_PER_MTCE)
@@ -89,6 +99,10 @@ def iamc_variables(ds: xr.Dataset) -> dict[str, tuple[str, np.ndarray]]:
         put(f"Primary Energy|{group}", "EJ/yr", _by_group(generation, groups, group) * EJ_PER_TWH)
     parts = ("Coal", "Gas", "Oil", "Biomass", *NON_BIOMASS_RENEWABLES)
     put("Primary Energy", "EJ/yr", sum(out[f"Primary Energy|{k}"][1] for k in parts))
+    if "energy_consumption" in ds:
+        for method, label in (("coal_equivalent", "coal-equivalent"), ("calorific", "calorific")):
+            consumption = ds["energy_consumption"].sel({"method": method}).values
+            put(f"Primary Energy (NBS total, {label})", "EJ/yr", consumption * EJ_PER_MTCE)
     put("Resource|Extraction|Coal", "EJ/yr", ds["coal_output"].values * coal_f)
     put("Resource|Extraction|Gas", "EJ/yr", ds["cbm_output"].values * gas_f)
 
@@ -111,6 +125,9 @@ def iamc_variables(ds: xr.Dataset) -> dict[str, tuple[str, np.ndarray]]:
     for carrier, name in CARRIER.items():
         if carrier in final.carrier.values:
             put(f"Final Energy|{name}", "EJ/yr", _carrier(final, carrier) * EJ_PER_MTCE)
+    for method, label in (("calorific", "calorific"), ("coal_equivalent", "coal-equivalent")):
+        share = ds["electricity_share_final"].sel({"method": method}).values
+        put(f"Final Energy Share|Electricity ({label})", "fraction", share)
     for sector, sector_name in SECTOR.items():
         if sector not in final.sector.values:
             continue
@@ -123,6 +140,8 @@ def iamc_variables(ds: xr.Dataset) -> dict[str, tuple[str, np.ndarray]]:
 
     # Emissions
     supply = ds["co2_power_heat"].sum("fuel").values
+    if "co2_coking" in ds:  # coke ovens burn coke-oven gas: energy supply, not a process
+        supply = supply + ds["co2_coking"].values
     demand = ds["co2_final"].sum("fuel")
     put("Emissions|CO2", "Mt CO2/yr", ds["co2_emissions"].values)
     put("Emissions|CO2|Energy", "Mt CO2/yr", supply + demand.sum("sector").values)

@@ -18,7 +18,13 @@ from energysim.model.data import COST_SCALE, TWH_PER_MTCE, ModelData
 from energysim.model.dispatch import fuel_use_mtce, station_use_share
 from energysim.model.emissions import COMBUSTION_FUELS
 from energysim.model.history import describe, members
-from energysim.model.policy import electricity_factor
+from energysim.model.objective import OBJECTIVE, REVENUE_COMPONENTS
+from energysim.model.policy import (
+    DEFINITIONS,
+    coke_shipped_out,
+    electricity_factor,
+    non_fossil_consumed,
+)
 from energysim.model.supply import coal_mtce_per_mt, fuel_burnt, gas_mtce_per_bcm
 from energysim.results.history import add_history
 from energysim.solve.highs import SolveResult
@@ -37,6 +43,19 @@ TARGET_UNITS = {
     "wind_solar_capacity_min": "GW",
     "clean_capacity_share_min": "share",
 }
+
+
+CO2_SCOPE = (
+    "co2_emissions = territorial scope-1 CO2 as CEADs (S19): IN: fuel combustion in power and "
+    "heat by fuel (co2_power_heat), in final sectors by sector and fuel (co2_final), in coke "
+    "ovens (co2_coking, combustion, A86), and industrial process CO2 by kind: cement "
+    "(co2_process, A87). REPORTED BESIDE, not in the total: CO2 embodied in exported "
+    "electricity (co2_embodied_in_exports, power CO2 x exported/generated; exports are counted "
+    "in Shanxi as in CEADs), carbon of coal-to-chemicals feedstock as an upper bound of its "
+    "process CO2 (co2_chemicals_feedstock_max). OUT: coal-mine methane (CH4; no sourced "
+    "emission factor in the inputs, not estimated), coal-to-chemicals process CO2 as such "
+    "(no source for the share of feedstock carbon vented), land use and forestry."
+)
 
 
 def scenario_hash(d: ModelData) -> str:
@@ -224,7 +243,35 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
         "Mtce",
         "final energy, calorific method",
     )
-    add("primary_energy", ("year",), [v(m.primary_energy[y]) for y in years], "Mtce")
+    add(
+        "primary_energy",
+        ("year",),
+        [v(m.primary_energy[y]) for y in years],
+        "Mtce",
+        "能源消费总量 total energy consumption, NBS definition (electricity coal-equivalent)",
+    )
+    add(
+        "energy_consumption",
+        ("method", "year"),
+        grid(lambda k, y: v(m.energy_consumption[k, y]), list(ds.method.values), years),
+        "Mtce",
+        "能源消费总量 with primary electricity and electricity outflow valued by `method`",
+    )
+    add(
+        "coke_shipped_out",
+        ("year",),
+        [coke_shipped_out(d, y) for y in years],
+        "Mtce",
+        "coke leaving the province (an outflow, not consumption)",
+    )
+    add(
+        "non_fossil_consumption",
+        ("year",),
+        [non_fossil_consumed(m, d, y) for y in years],
+        "Mtce",
+        "non-fossil primary energy consumed in the province (coal-equivalent; exports are "
+        "thermal first)",
+    )
     # Emissions
     ds.coords["fuel"] = list(COMBUSTION_FUELS)
     add(
@@ -232,34 +279,73 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
         ("fuel", "year"),
         grid(lambda f, y: v(m.co2_power[f, y]), list(COMBUSTION_FUELS), years),
         "Mt CO2",
+        "combustion in power plants, CHP and heat-only boilers",
     )
     add(
         "co2_final",
         ("sector", "fuel", "year"),
         grid(lambda s, f, y: v(m.co2_final[s, f, y]), d.sectors, list(COMBUSTION_FUELS), years),
         "Mt CO2",
+        "combustion in final sectors",
+    )
+    add(
+        "co2_coking",
+        ("year",),
+        [v(m.co2_coking[y]) for y in years],
+        "Mt CO2",
+        "combustion in coke ovens (heated with coke-oven gas)",
     )
     add(
         "co2_process",
         ("year",),
         [v(m.co2_process[y]) for y in years],
         "Mt CO2",
-        "coking and cement process emissions",
+        "industrial process CO2 by kind: cement calcination (the only kind modelled)",
+    )
+    add(
+        "co2_chemicals_feedstock_max",
+        ("year",),
+        [
+            d.series("coal_to_chemicals", y, default=0.0)
+            * coal_mtce_per_mt(d, y)
+            * d.series("fuel_emission_factor", y, 0.0, fuel_type="coal")
+            for y in years
+        ],
+        "Mt CO2",
+        "NOT in co2_emissions: carbon of the coal-to-chemicals feedstock as CO2, an upper bound "
+        "of that process CO2 (part of the carbon stays in methanol, urea, ...)",
     )
     # Costs
     ds.coords["cost_component"] = list(m.cost_components)
+    ds.coords["cost_kind"] = (
+        "cost_component",
+        ["revenue" if k in REVENUE_COMPONENTS else "cost" for k in m.cost_components],
+    )
     add(
         "cost",
         ("cost_component", "year"),
         grid(lambda k, y: v(m.annual_cost[k, y]) * 1e6, list(m.cost_components), years),
         "CNY/yr",
-        "undiscounted annual cost by component",
+        "undiscounted annual cost by component; revenue components (cost_kind = revenue) are "
+        "negative, as in the objective",
     )
+    discounted = ds["cost"] * xr.DataArray(
+        [d.discount_factor[y] for y in years], coords={"year": years}
+    )
+    is_revenue = ds["cost_kind"] == "revenue"
+    total = float(discounted.where(~is_revenue, 0.0).sum())
+    revenue = -float(discounted.where(is_revenue, 0.0).sum())
+    for name, value, doc in (
+        ("total_cost", total, "discounted system cost: sum of the cost components"),
+        ("revenue", revenue, "discounted revenue: exports, coal and gas sales (positive)"),
+        ("net_cost", total - revenue, "total_cost - revenue, what the objective minimises"),
+    ):
+        ds[name] = ((), value, {"units": "CNY (discounted)", "long_name": doc})
     penalty = float(v(m.stress_penalty)) if hasattr(m, "stress_penalty") else 0.0
-    ds["total_cost"] = (
+    ds["stress_penalty"] = (
         (),
-        (float(v(m.total_cost)) - penalty) / COST_SCALE * 1e6,
-        {"units": "CNY (discounted)", "long_name": "discounted total system cost"},
+        penalty / COST_SCALE * 1e6,
+        {"units": "CNY (discounted)", "long_name": "objective = net_cost + stress_penalty"},
     )
     _add_kpis(ds, m, d)
     _add_conversion(ds, m, d)
@@ -363,11 +449,15 @@ def _add_kpis(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData) -> None:
             for y in years
         ]
     )
-    ds["electricity_share_final"] = (("year", "method"), share, {"units": "fraction"})
+    ds["electricity_share_final"] = (
+        ("year", "method"),
+        share,
+        {"units": "fraction", "long_name": DEFINITIONS["electricity_share_final"]},
+    )
     ds["non_fossil_share"] = (
         "year",
-        [_ratio(v(m.non_fossil_primary[y]), v(m.primary_energy[y])) for y in years],
-        {"units": "fraction"},
+        [_ratio(non_fossil_consumed(m, d, y), v(m.primary_energy[y])) for y in years],
+        {"units": "fraction", "long_name": DEFINITIONS["non_fossil_share"]},
     )
     co2 = np.array([v(m.co2[y]) for y in years])
     ds["co2_emissions"] = ("year", co2, {"units": "Mt CO2"})
@@ -420,7 +510,10 @@ def _add_duals(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, result: Solve
             con = component[index]
             denominator = share_denominator(m, d, family, index)
             names.append(con.name)
-            values.append(duals.get(con, np.nan) * 1e9 * denominator)
+            dual = duals.get(con, np.nan)
+            if family == "non_fossil_share_min":  # its second row (exports above thermal)
+                dual += duals.get(m.non_fossil_share_exports[index], 0.0)
+            values.append(dual * 1e9 * denominator)
             units.append(unit)
             violations.append(_violation(m, d, family, index) / denominator)
     ds.coords["target"] = names
@@ -485,5 +578,15 @@ def _add_provenance(ds: xr.Dataset, d: ModelData, result: SolveResult) -> None:
             "termination_status": str(result.status),
             "stress_mode": int(d.scenario.stress.enabled),
             "solve_seconds": float(result.solve_seconds),
+            "objective": OBJECTIVE,
+            "co2_scope": CO2_SCOPE,
+            "definition_primary_energy": DEFINITIONS["primary_energy"],
+            "definition_non_fossil_share": DEFINITIONS["non_fossil_share"],
+            "definition_electricity_share_final": DEFINITIONS["electricity_share_final"],
+            "electricity_share_target_method": (
+                d.scenario.targets.electricity_share_final.method
+                if d.scenario.targets.electricity_share_final
+                else ""
+            ),
         }
     )

@@ -271,6 +271,11 @@ def target_text(d: ModelData, family: str, index: object) -> str:
         )
     if family == "non_fossil_share_min":
         return f"targets.non_fossil_share_min.{index} = {t.non_fossil_share_min[index]:.0%}"
+    if family == "non_fossil_share_exports":
+        return (
+            f"targets.non_fossil_share_min.{index} = {t.non_fossil_share_min[index]:.0%} "
+            "(non-fossil power exported beyond thermal generation does not count)"
+        )
     if family == "co2_peak":
         return (
             f"targets.co2_peak_year = {t.co2_peak_year} (CO2 in {index} may not exceed "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from energysim.errors import Problem
 from energysim.model.data import TWH_PER_MTCE, ModelData
 from energysim.model.demand import efficiency, has_final_energy, useful_demand
-from energysim.model.emissions import COMBUSTION_FUELS, emission_factor, process_emissions
+from energysim.model.emissions import COMBUSTION_FUELS, emission_factor, fixed_emissions
 from energysim.model.trade import corridor_existing
 from energysim.scenario.load import locate
 
@@ -127,8 +127,8 @@ def _co2(d: ModelData) -> list[Problem]:
 
 def _describe(parts: dict[str, float]) -> str:
     sources = {
-        "process": "industrial process CO2 (process_emissions.csv, exogenous_demand.csv "
-        "coal_to_coking)",
+        "process": "coke-oven combustion and cement process CO2 (process_emissions.csv, "
+        "exogenous_demand.csv coal_to_coking)",
         "final": "fossil final use that the carrier-switching limits keep "
         "(final_energy.csv, final_energy_parameters.csv max_switch/min_share)",
         "heat": "district heat from coal CHP or boilers at the lowest fuel rate "
@@ -140,7 +140,7 @@ def _describe(parts: dict[str, float]) -> str:
 def co2_floor(d: ModelData, year: int) -> tuple[float, dict[str, float]]:
     """A lower bound on territorial CO2 in `year` (Mt) that holds for every feasible plan.
 
-    floor = process[y]
+    floor = coking[y] + process[y]
           + sum_{s, f fossil} useful_min[s,f,y] / eff[s,f,y] * ef[f,y]
           + heat_min[y] * TWh/Mtce * min_rate / 1000 * ef[coal]
     min_rate = least of the CHP heat fuel rates x (1 - capture) and the boiler heat rates.
@@ -148,7 +148,7 @@ def co2_floor(d: ModelData, year: int) -> tuple[float, dict[str, float]]:
       useful_min[y] = max(useful_min[y-1] * useful[y]/useful[y-1]
                           - max_switch * period_length[y-1] * useful[y],  min_share * useful[y], 0)
     """
-    parts = {"process": process_emissions(d, year), "final": 0.0, "heat": 0.0}
+    parts = {"process": fixed_emissions(d, year), "final": 0.0, "heat": 0.0}
     if not has_final_energy(d):
         return sum(parts.values()), parts
     heat_final = 0.0

@@ -10,7 +10,7 @@ import xarray as xr
 
 from energysim.inputs.load import CARRIERS
 from energysim.model.emissions import COMBUSTION_FUELS
-from energysim.model.objective import COMPONENTS
+from energysim.model.objective import COMPONENTS, REVENUE_COMPONENTS
 from energysim.sweep.kernel import Dispatch, multipliers
 from energysim.sweep.plan import FUELS, System
 
@@ -26,7 +26,9 @@ def account(
                    shared equally among CHP technologies), Mtce; boilers burn coal
     co2_power[f] = (sum_t burns f fuel_use[t] * (1 - capture[t]) + boilers) * ef[f]
     final electricity scales with consumption; other final carriers are the plan's
-    co2 = co2_power + final fossil carriers * ef + process emissions
+    co2 = co2_power + final fossil carriers * ef + coke-oven combustion + process emissions
+    primary, non-fossil share: as `energysim.model.policy.define_accounting`
+    total_cost = discounted cost components, revenue = - discounted revenue components
     coal_output  = (coal burnt + final coal) / tce_per_t + coking + chemicals + shipped out;
                    mined by tranche, cheapest first
     gas_import   = gas needed - the plan's own output (output lowered if more than needed)
@@ -109,9 +111,13 @@ def account(
     cost["carbon_price"] = co2 * system.carbon_price[None]
     cost["export_revenue"] = -out.exported * system.export_price[None]
     cost["coal_sales"] = -shipped * system.tce_coal[None] * coal_price
+    cost["gas_sales"] = -system.gas_shipped_out[None] * system.tce_gas[None] * gas_price
     annual = np.stack([np.broadcast_to(cost[k], (n, years)) for k in COMPONENTS], axis=1)
     annual = annual * 1e6  # (S, components, Y) CNY/yr
-    total = (annual.sum(axis=1) * system.discount_factor[None]).sum(axis=1)
+    revenue_rows = np.array([k in REVENUE_COMPONENTS for k in COMPONENTS])
+    discounted = annual * system.discount_factor[None, None]
+    total = discounted[:, ~revenue_rows].sum(axis=(1, 2))
+    revenue = -discounted[:, revenue_rows].sum(axis=(1, 2))
 
     factors = system.electricity_factor  # (2, Y)
     final_twh = final[:, :, electricity] / factors[0][None]
@@ -124,14 +130,16 @@ def account(
         axis=2,
     )
     non_fossil_twh = gen[:, :, ~system.fossil].sum(axis=2)
-    non_fossil = non_fossil_twh * factors[1][None]
+    fossil_twh = gen[:, :, system.fossil].sum(axis=2)
+    consumed_twh = non_fossil_twh - np.maximum(0.0, out.exported - fossil_twh)  # A97
+    non_fossil = consumed_twh * factors[1][None]
     primary = (
         burnt[:, :, coal]
         + burnt[:, :, gas]
         + sum(final_fossil.values())
         + system.coal_exogenous[None] * system.tce_coal[None]
-        + non_fossil
-        - out.exported * factors[1][None]
+        - system.coke_shipped_out[None]
+        + (non_fossil_twh - out.exported) * factors[1][None]
     )
     peak = system.years[np.argmax(np.round(co2, 6), axis=1)]
 
@@ -171,6 +179,8 @@ def account(
     add("gas_import", sy, gas_import, "bcm")
     add("cost", ("sample", "cost_component", "year"), annual, "CNY/yr")
     add("total_cost", ("sample",), total, "CNY (discounted)")
+    add("revenue", ("sample",), revenue, "CNY (discounted)")
+    add("net_cost", ("sample",), total - revenue, "CNY (discounted)")
     add("electricity_share_final", ("sample", "year", "method"), share, "fraction")
     add("non_fossil_share", sy, _ratio(non_fossil, primary), "fraction")
     add("primary_energy", sy, primary, "Mtce")

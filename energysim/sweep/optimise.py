@@ -32,9 +32,10 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 from energysim.inputs import load_inputs
 from energysim.model.build import build_model
-from energysim.model.data import COST_SCALE, ModelData
+from energysim.model.data import ModelData
 from energysim.model.dispatch import energy_twh
-from energysim.model.objective import COMPONENTS
+from energysim.model.objective import COMPONENTS, REVENUE_COMPONENTS
+from energysim.model.policy import non_fossil_consumed
 from energysim.scenario import load_scenario
 from energysim.scenario.schema import Scenario
 from energysim.solve.highs import STATUS_OF, Status, highs_options, solve
@@ -162,7 +163,6 @@ def sample_outputs(m: pyo.ConcreteModel, d: ModelData) -> dict[str, np.ndarray]:
 
     generation = np.array([[generated(t, y) for t in m.technologies] for y in years])
     co2 = per_year(lambda y: v(m.co2[y]))
-    penalty = float(v(m.stress_penalty)) if hasattr(m, "stress_penalty") else 0.0
     return {
         "coal_output": per_year(lambda y: v(m.coal_output[y])),
         "cbm_output": per_year(lambda y: v(m.gas_output[y])),
@@ -177,7 +177,7 @@ def sample_outputs(m: pyo.ConcreteModel, d: ModelData) -> dict[str, np.ndarray]:
         ),
         "unserved_energy": per_year(lambda y: v(energy_twh(m, d, m.unserved, y))),
         "non_fossil_share": per_year(
-            lambda y: share(v(m.non_fossil_primary[y]), v(m.primary_energy[y]))
+            lambda y: share(non_fossil_consumed(m, d, y), v(m.primary_energy[y]))
         ),
         "primary_energy": per_year(lambda y: v(m.primary_energy[y])),
         "co2_emissions": co2,
@@ -190,7 +190,14 @@ def sample_outputs(m: pyo.ConcreteModel, d: ModelData) -> dict[str, np.ndarray]:
         "generation": generation,
         "capacity": np.array([[v(m.capacity[t, y]) for t in m.technologies] for y in years]),
         "cost": np.array([[v(m.annual_cost[k, y]) * 1e6 for y in years] for k in COMPONENTS]),
-        "total_cost": np.array((float(v(m.total_cost)) - penalty) / COST_SCALE * 1e6),
+        "total_cost": np.array(
+            sum(
+                d.discount_factor[y] * v(m.annual_cost[k, y]) * 1e6
+                for k in COMPONENTS
+                if k not in REVENUE_COMPONENTS
+                for y in years
+            )
+        ),
         "co2_peak_year": np.array(float(years[int(np.argmax(np.round(co2, 6)))])),
     }
 

@@ -20,7 +20,8 @@ from energysim.inputs.load import CARRIERS
 from energysim.model.capacity import alive_builds
 from energysim.model.data import ModelData, capital_recovery_factor, prepare
 from energysim.model.dispatch import PROFILE_OF, station_use_share
-from energysim.model.emissions import process_emissions
+from energysim.model.emissions import fixed_emissions
+from energysim.model.policy import coke_shipped_out
 from energysim.model.supply import TRANCHES, has_coal_supply
 from energysim.results.netcdf import read_netcdf
 from energysim.scenario.schema import Scenario
@@ -81,7 +82,8 @@ class System:
     gas_output: np.ndarray  # (Y,) bcm, the plan's
     gas_cost: np.ndarray  # (Y,) CNY/1000 m3
     gas_shipped_out: np.ndarray  # (Y,) bcm
-    process_co2: np.ndarray  # (Y,) Mt CO2
+    process_co2: np.ndarray  # (Y,) Mt CO2, coke-oven combustion + cement process
+    coke_shipped_out: np.ndarray  # (Y,) Mtce of coke leaving the province
     boiler_heat_rate: np.ndarray  # (Y,) gce/kWh_th
     boiler_vom: np.ndarray  # (Y,) CNY/MWh_th
     investment: np.ndarray  # (T, Y) MCNY/yr annuities of the plan's builds, all technologies
@@ -294,7 +296,8 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         else np.zeros(len(years)),
         gas_cost=series("gas_cost"),
         gas_shipped_out=series("gas_shipped_out"),
-        process_co2=np.array([process_emissions(d, y) for y in years]),
+        process_co2=np.array([fixed_emissions(d, y) for y in years]),
+        coke_shipped_out=np.array([coke_shipped_out(d, y) for y in years]),
         boiler_heat_rate=np.array(
             [sum(d.tech("heat_rate", b, y, 0.0) for b in d.boilers) for y in years]
         ),
