@@ -1,12 +1,12 @@
 """HiGHS's own log of the plan case: `python -m benchmarks.highs_log --days 24 [--mps FILE]
 [--linked] [--time-limit S] [OPTION=VALUE ...]`.
 
-Builds the plan case (9 model years, CBM target at the reachable 20 bcm) at k representative
-days, hands it to HiGHS as energysim does and runs it with the log on: presolve reductions,
-the method HiGHS chooses, iterations and time per phase. `--linked` builds the previous storage
-formulation (every store linked across the 365 days); `--mps` also writes the LP, so that
-option experiments can be repeated on the LP alone (`highspy`, `readModel`). Extra arguments
-are HiGHS options (checked like scenario options).
+Builds the plan case (9 model years, CBM at the reachable 20 bcm, the electricity share on the
+coal-equivalent method) at k representative days, hands it to HiGHS as energysim does and runs
+it with the log on: presolve reductions, the method HiGHS chooses, iterations and time per
+phase. `--linked` builds the previous storage formulation (every store linked across the 365
+days); `--mps` also writes the LP, so that option experiments can be repeated on the LP alone
+(`highspy`, `readModel`). Extra arguments are HiGHS options (checked like scenario options).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
         ROOT / "scenarios" / "shanxi-14fyp.yaml",
         [
             "targets.cbm_output_min.2025=20",
+            "targets.electricity_share_final.method=coal_equivalent",
             "time.resolution=representative_days",
             f"time.days={args.days}",
         ],

@@ -35,12 +35,17 @@ from energysim.solve.highs import Status, highs_options, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "scenarios" / "shanxi-14fyp.yaml"
-REACHABLE = "targets.cbm_output_min.2025=20"  # README: the Outline's 25 bcm is infeasible
+# The plan case made feasible (README): CBM at the reachable 20 bcm, the 40 % electricity share
+# on the coal-equivalent method (on the calorific method it cannot be met).
+REACHABLE = (
+    "targets.cbm_output_min.2025=20",
+    "targets.electricity_share_final.method=coal_equivalent",
+)
 END_TO_END_GOAL = 20.0
 
 
 def _scenario(days: int | None, years: str | None):
-    overrides = [REACHABLE]
+    overrides = list(REACHABLE)
     if days:
         overrides += ["time.resolution=representative_days", f"time.days={days}"]
     if years:
