@@ -77,6 +77,8 @@ def scaled_inputs(inputs: xr.Dataset, sample: dict[str, float]) -> xr.Dataset:
     ds["final_demand_index"] = index.where(~later, 1 + sample["demand_growth"] * (index - 1))
     times("fuel_price", sample["coal_price"], fuel_type="coal")
     times("fuel_price", sample["gas_price"], fuel_type="gas")
+    if "gas_sale_price" in ds:  # gas sold out of the province moves with the gas price
+        times("gas_sale_price", sample["gas_price"])
     for tech in ("wind", "solar", "battery"):
         times("capex", sample[f"capex_{tech}"], technology=tech)
     times("electricity_export_demand", sample["export_demand"])

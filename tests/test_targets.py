@@ -158,10 +158,10 @@ CASES: dict[str, Case] = {
         "cbm_output_min[2025]",
         "min",
         "bcm",
-        lambda free: free.value("cbm_output", 2025) + 3.0,
+        lambda free: free.value("cbm_output", 2025) + 0.2,  # free output is at its cheap grades
         lambda b: {"cbm_output_min": {2025: b}},
         lambda r: r.value("cbm_output", 2025),
-        precondition=lambda free: free.value("cbm_output", 2025) + 3.0 < GAS_2020 * 1.2**5,
+        precondition=lambda free: free.value("cbm_output", 2025) + 0.2 < GAS_2020 * 1.2**5,
     ),
     "export_capacity_min": Case(
         "export_capacity_min[2025]",
@@ -175,11 +175,11 @@ CASES: dict[str, Case] = {
         "export_capacity_max[2030]",
         "max",
         "GW",
-        lambda free: free.value("export_capacity", 2030) - 3.0,
+        lambda free: free.value("export_capacity", 2030) - 0.5,
         lambda b: {"export_capacity": {2030: {"max": b}}},
         lambda r: r.value("export_capacity", 2030),
         precondition=lambda free: (
-            free.value("export_capacity", 2030) - 3.0 > EXISTING_EXPORT_CAPACITY
+            free.value("export_capacity", 2030) - 0.5 > EXISTING_EXPORT_CAPACITY
         ),
     ),
     "electricity_share_calorific": _share_case("calorific"),
@@ -188,7 +188,7 @@ CASES: dict[str, Case] = {
         "non_fossil_share_min[2025]",
         "min",
         "share",
-        lambda free: free.value("non_fossil_share", 2025) + 0.02,
+        lambda free: free.value("non_fossil_share", 2025) + 0.03,
         lambda b: {"non_fossil_share_min": {2025: b}},
         lambda r: r.value("non_fossil_share", 2025),
     ),

@@ -48,6 +48,7 @@ TECHNOLOGY_UNITS = {
     "energy_to_power": "h",
     "capacity_credit": "fraction",
     "heat_fuel_rate": "gce/kWh_th",
+    "cop": "MWh_th/MWh_el",
 }
 FUEL_UNITS = {"price": "CNY/tce", "emission_factor": "tCO2/tce"}
 TCE_FACTOR_UNITS = {
@@ -66,7 +67,15 @@ COAL_SUPPLY_UNITS = {
     **{f"tranche{k}_share": "fraction" for k in (1, 2, 3)},
     **{f"tranche{k}_cost": "CNY/t" for k in (1, 2, 3)},
 }
-GAS_SUPPLY_UNITS = {"cost": "CNY/1000m3", "max_growth": "fraction/yr", "resource_max": "bcm/yr"}
+GAS_SUPPLY_UNITS = {
+    "cost": "CNY/1000m3",
+    "max_growth": "fraction/yr",
+    "max_decline": "fraction/yr",
+    "resource_max": "bcm/yr",
+    "sale_price": "CNY/1000m3",
+    **{f"grade{k}_cost": "CNY/1000m3" for k in (1, 2, 3)},
+    **{f"grade{k}_max": "bcm/yr" for k in (1, 2, 3)},
+}
 EXOGENOUS_UNITS = {
     "coal_shipped_out": "Mt",
     "coal_to_coking": "Mt",
@@ -93,8 +102,14 @@ FINAL_PARAMETER_UNITS = {
     "max_switch": "fraction/yr",
     "min_share": "fraction",
     "max_share": "fraction",
+    "max_rise": "fraction/yr",
 }
-SYSTEM_UNITS = {"reserve_margin": "fraction"}
+SYSTEM_UNITS = {
+    "reserve_margin": "fraction",
+    "heat_network_capex": "CNY/kW_th",
+    "heat_network_fom": "CNY/kW_th/yr",
+    "heat_network_lifetime": "yr",
+}
 PROCESS_UNITS = {"coking": "tCO2/t", "cement": "MtCO2/yr"}
 FRACTIONS = {
     "availability",
@@ -407,7 +422,7 @@ def _add_final_energy(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> 
     groups = grouped(params)
     years = list(ds.year.values)
     for parameter, unit in FINAL_PARAMETER_UNITS.items():
-        per_carrier = parameter in ("efficiency", "cost", "min_share", "max_share")
+        per_carrier = parameter in ("efficiency", "cost", "min_share", "max_share", "max_rise")
         shape = (
             (len(sectors), len(CARRIERS), len(years)) if per_carrier else (len(sectors), len(years))
         )

@@ -99,6 +99,9 @@ def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     sum_c final_use[s,c,y] * eff[s,c,y] = useful[s,y]
     |final_use[s,c,y]*eff[s,c,y] - final_use[s,c,y-1]*eff[s,c,y-1]*useful[s,y]/useful[s,y-1]|
         <= max_switch[s] * period_length[y-1] * useful[s,y]
+    with the upward bound tightened to max_rise[s,c] where given (max_rise = 0: a one-way
+    floor, the carrier's share of the sector never rises again, e.g. coal in buildings once
+    clean heating has replaced it).
     """
     if not has_final_energy(d):
         return
@@ -122,6 +125,9 @@ def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         def rule(m: pyo.ConcreteModel, s: str, c: str, y: int) -> pyo.Expression:
             prev = d.previous_year(y)
             rate = d.series("final_max_switch", y, sector=s)
+            rise = d.series("final_max_rise", y, sector=s, carrier=c)
+            if direction > 0 and rise == rise:
+                rate = min(rate, rise) if rate == rate else rise
             eff, eff_prev = efficiency(d, s, c, y), efficiency(d, s, c, prev) if prev else 0
             if prev is None or rate != rate or eff != eff or eff_prev != eff_prev:
                 return pyo.Constraint.Skip

@@ -15,6 +15,7 @@ import math
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
+from energysim.model import heat
 from energysim.model.data import HOURS_PER_YEAR, TWH_PER_MTCE, ModelData
 from energysim.model.uncertain import YIELD_PARAMETER, capped, multiplier
 
@@ -135,10 +136,16 @@ def heat_demand(m: pyo.ConcreteModel, d: ModelData, y: int, s: int) -> pyo.Expre
 
 
 def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """District heat from CHP (bounded by its heat-to-power ratio) and heat-only boilers.
+    """District heat from CHP (bounded by its heat-to-power ratio) and heat-only sources with
+    capacity (`heat.define_heat_supply`).
 
     chp_heat[y,s] <= sum_chp heat_to_power[t] * generation[t,y,s]
-    chp_heat[y,s] + boiler_heat[y,s] = heat_demand[y,s]
+    chp_heat[y,s] + boiler_heat[y,s] = heat_demand[y,s],  boiler_heat = sum_b heat_output[b]
+    boiler_fuel[y] = sum_{b burns coal} heat_output_TWh[b,y] * heat_rate[b,y] / 1000    (Mtce)
+
+    CHP heat costs fuel at heat_fuel_rate (gce/kWh_th, `fuel_use_mtce`): for an extraction
+    unit, c_v * heat_rate, the power given up per unit of heat extracted times the fuel of
+    that power; a heat-only boiler burns heat_rate = 122.9 / efficiency.
     """
     has_heat = "heat" in d.carriers and "heat_pu" in d.inputs
 
@@ -158,10 +165,14 @@ def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         return m.chp_heat[y, s] + m.boiler_heat[y, s] == demand
 
     m.heat_balance = pyo.Constraint(m.years, m.slices, rule=heat_balance_rule)
-    rate = {y: sum(d.tech("heat_rate", b, y, 0.0) for b in d.boilers) for y in d.years}
+    heat.define_heat_supply(m, d)
+    coal_fired = [b for b in d.boilers if d.fuel[b] == "coal"]
     m.boiler_fuel = pyo.Expression(
         m.years,
-        rule=lambda m, y: energy_twh(m, d, m.boiler_heat, y) * rate[y] / 1000.0,
+        rule=lambda m, y: sum(
+            energy_twh(m, d, m.heat_output, b, y) * d.tech("heat_rate", b, y, 0.0) / 1000.0
+            for b in coal_fired
+        ),
         doc="coal for heat-only boilers, Mtce",
     )
 
@@ -185,7 +196,7 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Electricity balance of every slice.
 
     (1 - station_use) * sum_t generation[t,y,s] + sum_st (discharge - charge)[st,y,s]
-        + unserved[y,s] = load[y,s] + sum_c export_flow[c,y,s]
+        + unserved[y,s] = load[y,s] + sum_c export_flow[c,y,s] + heat_electricity[y,s]
     """
     net = 1.0 - station_use_share(d)
     generators, storage, corridors = list(m.generators), list(m.storage), list(m.corridors)
@@ -197,7 +208,8 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
             + m.unserved[y, s]
         )
         exports = sum(m.export_flow[c, y, s] for c in corridors)
-        return supply == electricity_load(m, d, y, s) + exports
+        heat_power = m.heat_electricity[y, s] if hasattr(m, "heat_electricity") else 0.0
+        return supply == electricity_load(m, d, y, s) + exports + heat_power
 
     m.power_balance = pyo.Constraint(m.years, m.slices, rule=rule)
 

@@ -8,7 +8,14 @@ import pyomo.environ as pyo
 from energysim.model.capacity import alive_builds
 from energysim.model.data import COST_SCALE, ModelData, capital_recovery_factor
 from energysim.model.dispatch import energy_twh
-from energysim.model.supply import TRANCHES, fuel_burnt, has_coal_supply
+from energysim.model.heat import heat_fixed_om, heat_investment
+from energysim.model.supply import (
+    GAS_GRADES,
+    TRANCHES,
+    fuel_burnt,
+    gas_grade_cost,
+    has_coal_supply,
+)
 from energysim.model.uncertain import CAPEX_PARAMETER, PRICE_PARAMETER, multiplier, scaled
 
 COMPONENTS = (
@@ -25,6 +32,8 @@ COMPONENTS = (
     "export_revenue",
     "coal_sales",
     "gas_sales",
+    "heat_investment",
+    "heat_fixed_om",
 )
 # Components that are revenue (negative in the objective): the province's sales of
 # electricity, coal and gas to other provinces. Everything else is system cost (>= 0).
@@ -32,7 +41,8 @@ REVENUE_COMPONENTS = ("export_revenue", "coal_sales", "gas_sales")
 OBJECTIVE = (
     "minimise net_cost = total_cost - revenue (bn CNY, discounted at the scenario's rate), "
     "plus the stress penalty in stress mode; total_cost = investment + O&M + coal mining + gas "
-    "production + fuel purchase + end-use + corridors + unserved energy + carbon price; "
+    "production + fuel purchase + end-use + corridors + heat capacity and network + unserved "
+    "energy + carbon price; "
     "revenue = electricity exports + coal sales + gas sales to other provinces"
 )
 
@@ -43,9 +53,9 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     annual_cost[k,y] in million CNY, with (units cancel to MCNY):
       investment   = sum_t sum_{b alive in y} new_capacity[t,b] * capex[t,b] * CRF(r, life)
       fixed_om     = sum_t capacity[t,y] * fom[t,y]   (standing capacity: paid until retired)
-      variable_om  = sum_t generation_TWh[t,y] * vom[t,y]  (+ boilers)
+      variable_om  = sum_t generation_TWh[t,y] * vom[t,y]  (+ heat_output_TWh[b,y] * vom[b,y])
       coal_mining  = sum_k coal_tranche[k,y] * tranche_cost[k,y]
-      gas_production = gas_output[y] * gas_cost[y]
+      gas_production = sum_k gas_grade[k,y] * grade_cost[k,y]
       fuel_purchase = gas_import * price + oil, biomass (and coal without a supply module)
       end_use      = sum_{s,c} final_use[s,c,y] * end_use_cost[s,c,y]
       corridor_investment = sum_c sum_{b<=y alive} corridor_expansion[c,b] * cost * CRF
@@ -54,7 +64,10 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
       export_revenue = -exported_TWh[y] * export_price
       coal_sales   = -coal_shipped_out[y] * tce_per_t * coal_price[y]
                      + coal_shipped_extra[y] * extra_discount  (beyond the reference demand)
-      gas_sales    = -gas_shipped_out[y] * tce_per_1000m3 * gas_price[y]
+      gas_sales    = -gas_shipped_out[y] * gas_sale_price[y]
+      heat_investment = sum_b sum_{v alive} new_heat_capacity[b,v] * capex[b,v] * CRF
+                        + sum_{v alive} new_heat_network[v] * network_capex * CRF
+      heat_fixed_om = sum_b heat_capacity[b,y] * fom[b,y] + heat_network[y] * network_fom
     total_cost = 1e-3 * sum_y df[y] * sum_{k not revenue} annual_cost[k,y]   (>= 0)
     revenue    = -1e-3 * sum_y df[y] * sum_{k revenue} annual_cost[k,y]      (>= 0)
     objective = 1e-3 * sum_y discount_factor[y] * sum_k annual_cost[k,y]  (+ stress_penalty)
@@ -87,7 +100,6 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
         if k == "fixed_om":
             return sum(m.capacity[t, y] * d.tech("fom", t, y, 0.0) for t in m.technologies)
         if k == "variable_om":
-            boiler_vom = sum(d.tech("vom", b, y, 0.0) for b in d.boilers)
             return (
                 sum(
                     energy_twh(m, d, m.generation, t, y) * d.tech("vom", t, y, 0.0)
@@ -97,14 +109,17 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
                     energy_twh(m, d, m.discharge, t, y) * d.tech("vom", t, y, 0.0)
                     for t in m.storage
                 )
-                + energy_twh(m, d, m.boiler_heat, y) * boiler_vom
+                + sum(
+                    energy_twh(m, d, m.heat_output, b, y) * d.tech("vom", b, y, 0.0)
+                    for b in d.boilers
+                )
             )
         if k == "coal_mining":
             return sum(
                 m.coal_tranche[i, y] * d.series(f"coal_tranche{i}_cost", y, 0.0) for i in TRANCHES
             )
         if k == "gas_production":
-            return m.gas_output[y] * d.series("gas_cost", y, default=0.0)
+            return sum(m.gas_grade[k, y] * gas_grade_cost(d, k, y) for k in GAS_GRADES)
         if k == "fuel_purchase":
             bought = m.gas_import[y] * d.series("tce_factor_gas", y, 1.2143) * fuel_price(
                 "gas", y
@@ -151,11 +166,12 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
                 + m.coal_shipped_extra[y] * discount
             )
         if k == "gas_sales":
-            return (
-                -d.series("gas_shipped_out", y, default=0.0)
-                * d.series("tce_factor_gas", y, 1.2143)
-                * fuel_price("gas", y)
-            )
+            sale = d.series("gas_sale_price", y, default=0.0)  # moves with the gas price
+            return -m.gas_shipped_out[y] * scaled(sale, multiplier(m, d, PRICE_PARAMETER["gas"], y))
+        if k == "heat_investment":
+            return heat_investment(m, d, y)
+        if k == "heat_fixed_om":
+            return heat_fixed_om(m, d, y)
         raise ValueError(k)
 
     m.cost_components = pyo.Set(initialize=COMPONENTS, ordered=True)

@@ -1,7 +1,10 @@
 """Primary supply: raw coal (Mt, rising cost by tranche, mine capacity) and coalbed methane and
-other unconventional gas (bcm, growth and resource limits), with their balances."""
+other unconventional gas (bcm, in cost grades, with growth and decline limits, sold out of the
+province or bought at the pipeline price), with their balances."""
 
 from __future__ import annotations
+
+import math
 
 import pyomo.environ as pyo
 
@@ -10,6 +13,7 @@ from energysim.model.dispatch import fuel_use_mtce
 from energysim.model.uncertain import multiplier, scaled
 
 TRANCHES = (1, 2, 3)
+GAS_GRADES = (1, 2, 3)
 BASE_YEAR_TOLERANCE = 0.02  # pinned base-year statistics hold within +/- 2 %
 
 
@@ -18,7 +22,7 @@ def has_coal_supply(d: ModelData) -> bool:
 
 
 def has_gas_supply(d: ModelData) -> bool:
-    return "gas_cost" in d.inputs
+    return "gas_cost" in d.inputs or "gas_grade1_max" in d.inputs
 
 
 def coal_mtce_per_mt(d: ModelData, y: int) -> float:
@@ -60,11 +64,23 @@ def define_supply_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
         if d.scenario.model.pin_base_year and y == d.years[0]:
             m.coal_shipped_out[y].fix(d.series("coal_shipped_out", y, default=0.0))
     m.gas_output = pyo.Var(m.years, domain=pyo.NonNegativeReals, doc="bcm")
+    m.gas_grade = pyo.Var(
+        GAS_GRADES, m.years, domain=pyo.NonNegativeReals, doc="bcm of gas output by cost grade"
+    )
     m.gas_import = pyo.Var(m.years, domain=pyo.NonNegativeReals, doc="bcm, pipeline gas bought")
+    m.gas_shipped_out = pyo.Var(
+        m.years, domain=pyo.NonNegativeReals, doc="gas sold out of the province, bcm"
+    )
+    for y in d.years:
+        floor = d.series("gas_shipped_out", y, default=0.0)  # contracted sales (exogenous)
+        m.gas_shipped_out[y].setlb(floor)
+        if d.scenario.model.pin_base_year and y == d.years[0]:
+            m.gas_shipped_out[y].fix(floor)
     if not has_coal_supply(d):
         m.coal_tranche.fix(0.0)
     if not has_gas_supply(d):
         m.gas_output.fix(0.0)
+        m.gas_grade.fix(0.0)
 
 
 def define_coal_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -137,14 +153,45 @@ def define_coal_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         )
 
 
-def define_gas_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Unconventional gas output within growth and resource limits; the gas balance.
+def gas_grade_limit(d: ModelData, k: int, y: int) -> float:
+    """Annual output limit of gas cost grade k (bcm/yr). Tables without grades have one
+    grade, unlimited here (NaN) and bounded by the resource limit."""
+    if "gas_grade1_max" not in d.inputs:
+        return math.nan if k == 1 else 0.0
+    return d.series(f"gas_grade{k}_max", y, default=0.0)
 
+
+def gas_grade_cost(d: ModelData, k: int, y: int) -> float:
+    """Cost of gas grade k, CNY/1000 m3 (the single `gas_cost` without grades)."""
+    return d.series(f"gas_grade{k}_cost", y, default=d.series("gas_cost", y, default=0.0))
+
+
+def define_gas_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Unconventional gas output by cost grade within growth, decline and resource limits; gas
+    sold out of the province; the gas balance.
+
+    gas_output[y] = sum_k gas_grade[k,y],   gas_grade[k,y] <= grade_max[k,y]      (cost grades)
     gas_output[y] <= resource_max[y]
-    gas_output[y] <= gas_output[y-1] * (1 + max_growth)^period_length                 (growth)
-    gas_output[y] + gas_import[y] = (power + final gas, Mtce) / tce_per_bcm + gas_shipped_out
+    gas_output[y] <= gas_output[y-1] * (1 + max_growth)^period_length              (growth)
+    gas_output[y] >= gas_output[y-1] * (1 - max_decline)^period_length   (mature-field decline)
+    gas_output[y] + gas_import[y] = (power + final gas, Mtce) / tce_per_bcm + gas_shipped_out[y]
+    contracted sales[y] <= gas_shipped_out[y] <= gas_output[y]   (a decision: the province sells
+                                                  its own gas, at the gas sale price)
+
+    Grades are resource steps: the producing wells' cash cost, new wells in the best blocks
+    below import parity, and the rest of the resource above it (inputs/shanxi/SOURCES.md).
     """
     if has_gas_supply(d):
+
+        def grade_rule(m: pyo.ConcreteModel, k: int, y: int) -> pyo.Expression:
+            limit = gas_grade_limit(d, k, y)
+            return pyo.Constraint.Skip if limit != limit else m.gas_grade[k, y] <= limit
+
+        m.gas_grade_limit = pyo.Constraint(GAS_GRADES, m.years, rule=grade_rule)
+        m.gas_grade_sum = pyo.Constraint(
+            m.years,
+            rule=lambda m, y: m.gas_output[y] == sum(m.gas_grade[k, y] for k in GAS_GRADES),
+        )
 
         def resource_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
             limit = d.series("gas_resource_max", y)
@@ -152,22 +199,41 @@ def define_gas_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
         m.gas_resource = pyo.Constraint(m.years, rule=resource_rule)
 
-        def growth_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
-            prev = d.previous_year(y)
-            growth = d.series("gas_max_growth", y)
-            if prev is None or growth != growth:
-                return pyo.Constraint.Skip
-            return m.gas_output[y] <= m.gas_output[prev] * (1 + growth) ** d.period_length[prev]
+        def change_rule(parameter: str, direction: int) -> object:
+            def rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+                prev = d.previous_year(y)
+                rate = d.series(parameter, y)
+                if prev is None or rate != rate:
+                    return pyo.Constraint.Skip
+                factor = (1 + direction * rate) ** d.period_length[prev]
+                if direction > 0:
+                    return m.gas_output[y] <= m.gas_output[prev] * factor
+                return m.gas_output[y] >= m.gas_output[prev] * factor
 
-        m.gas_growth = pyo.Constraint(m.years, rule=growth_rule)
+            return rule
+
+        m.gas_growth = pyo.Constraint(m.years, rule=change_rule("gas_max_growth", +1))
+        m.gas_decline = pyo.Constraint(m.years, rule=change_rule("gas_max_decline", -1))
 
         statistic = d.base("unconventional_gas_output")
         if d.scenario.model.pin_base_year and statistic == statistic:
             m.gas_output[d.years[0]].fix(statistic)
 
+        def own_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+            if m.gas_shipped_out[y].fixed:
+                return pyo.Constraint.Skip
+            return m.gas_shipped_out[y] <= m.gas_output[y]
+
+        m.gas_sales_own = pyo.Constraint(m.years, rule=own_rule)
+    else:
+        for y in d.years:
+            if not m.gas_shipped_out[y].fixed:
+                m.gas_shipped_out[y].setub(m.gas_shipped_out[y].lb)  # no own gas to sell
+
     def balance_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
         use = fuel_burnt(m, d, "gas", y) + m.final_carrier_total["gas", y]
-        shipped = d.series("gas_shipped_out", y, default=0.0)
-        return m.gas_output[y] + m.gas_import[y] == use / gas_mtce_per_bcm(d, y) + shipped
+        return (
+            m.gas_output[y] + m.gas_import[y] == use / gas_mtce_per_bcm(d, y) + m.gas_shipped_out[y]
+        )
 
     m.gas_balance = pyo.Constraint(m.years, rule=balance_rule)

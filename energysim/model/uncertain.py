@@ -7,7 +7,7 @@ the model, so a persistent solver re-solves a sample by changing these Params on
   demand_growth     final demand index: index' = 1 + g * (index - 1) (growth since the base
                     year; useful-energy balance, switching and share limits), or, without
                     final energy, consumption' = base + g * (consumption - base)
-  coal_price, gas_price          fuel prices in the objective (purchases, coal sales)
+  coal_price, gas_price          fuel prices in the objective (purchases, coal and gas sales)
   capex_wind, capex_solar, capex_battery   capital cost of new builds (investment annuities)
   wind_yield, solar_yield        profile coefficient of capacity, min(1, cf * multiplier)
   export_demand     right-hand side of export_demand

@@ -137,6 +137,8 @@ def energy_balance(ds: xr.Dataset, year: int, method: str) -> pd.DataFrame:
         put(("heat_supply", fuel), -fuel_input(fuel, heat=True))
     put(("heat_supply", "coal"), table.loc["heat_supply", "coal"] - float(y["boiler_fuel"]))
     put(("thermal_power", "electricity"), _twh(y, thermal) * elec)
+    if "heat_electricity" in y:  # electric boilers and heat pumps
+        put(("heat_supply", "electricity"), -float(y["heat_electricity"]) * elec)
     heat_out = float(y["chp_heat"] + y["boiler_heat"])
     put(("heat_supply", "heat"), heat_out * heat_f)
     coking = coal.sel(coal_flow=["coal_to_coking", "coal_to_chemicals"]).sum()

@@ -190,6 +190,7 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
     add("unserved_energy", ("year",), [twh(m.unserved, y) for y in years], "TWh")
     add("chp_heat", ("year",), [twh(m.chp_heat, y) for y in years], "TWh_th")
     add("boiler_heat", ("year",), [twh(m.boiler_heat, y) for y in years], "TWh_th")
+    _add_heat_supply(ds, m, d, twh)
     # Trade
     add(
         "corridor_capacity",
@@ -214,7 +215,7 @@ def to_dataset(m: pyo.ConcreteModel, d: ModelData, result: SolveResult) -> xr.Da
     gas_flows: dict[str, Callable[[int], float]] = {
         "power": lambda y: v(fuel_burnt(m, d, "gas", y)) / gas_mtce_per_bcm(d, y),
         "final": lambda y: v(m.final_carrier_total["gas", y]) / gas_mtce_per_bcm(d, y),
-        "gas_shipped_out": lambda y: d.series("gas_shipped_out", y, default=0.0),
+        "gas_shipped_out": lambda y: v(m.gas_shipped_out[y]),
     }
     for name, dim, flows, unit in (
         ("coal_use", "coal_flow", coal_flows, "Mt"),
@@ -589,4 +590,40 @@ def _add_provenance(ds: xr.Dataset, d: ModelData, result: SolveResult) -> None:
                 else ""
             ),
         }
+    )
+
+
+def _add_heat_supply(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData, twh: Callable) -> None:
+    """Heat-only sources (capacity, output), the electricity they draw and the heat network."""
+    sources = list(d.boilers)
+    ds.coords["heat_source"] = sources
+    value = pyo.value
+    ds["heat_capacity"] = (
+        ("heat_source", "year"),
+        np.array([[value(m.heat_capacity[b, y]) for y in d.years] for b in sources]).reshape(
+            len(sources), len(d.years)
+        ),
+        {"units": "GW_th", "long_name": "heat-only capacity standing"},
+    )
+    ds["heat_output"] = (
+        ("heat_source", "year"),
+        np.array([[twh(m.heat_output, b, y) for y in d.years] for b in sources]).reshape(
+            len(sources), len(d.years)
+        ),
+        {"units": "TWh_th", "long_name": "heat from heat-only sources"},
+    )
+    weight = [d.slice_value("slice_weight", s) for s in d.slices]
+    ds["heat_electricity"] = (
+        ("year",),
+        [
+            sum(w * value(m.heat_electricity[y, s]) for w, s in zip(weight, d.slices, strict=True))
+            / 1000.0
+            for y in d.years
+        ],
+        {"units": "TWh", "long_name": "electricity drawn by electric boilers and heat pumps"},
+    )
+    ds["heat_network"] = (
+        ("year",),
+        [value(m.heat_network[y]) for y in d.years],
+        {"units": "GW_th", "long_name": "district-heat network, peak capacity"},
     )

@@ -57,6 +57,15 @@ ROW_MEANING: dict[str, str] = {
     "heat_to_power)",
     "heat_balance": "district heat demand in {0} (final_energy.csv heat, hourly_profiles.csv "
     "heat_pu)",
+    "heat_output_limit": "heat from {0} within its capacity in {1} (existing_capacity.csv, "
+    "technology_parameters.csv)",
+    "heat_build_rate": "how fast {0} can be built by {1} (technology_parameters.csv "
+    "max_build_rate)",
+    "boiler_total": "heat-only heat as the sum of its sources in {0}",
+    "heat_network_stock": "the district-heat network in {0}, never smaller than before "
+    "(system.csv heat_network_*)",
+    "heat_network_peak": "the district-heat network covering peak heat demand in {0} "
+    "(final_energy.csv heat, hourly_profiles.csv heat_pu)",
     "power_balance": "electricity demand and exports met in every slice of {0} "
     "(final_energy.csv, exogenous_demand.csv)",
     "storage_charge_limit": "storage {0} charging power in {1} (technology_parameters.csv)",
@@ -105,6 +114,10 @@ ROW_MEANING: dict[str, str] = {
     "raw_coal_output)",
     "gas_resource": "the gas resource in {0} (gas_supply.csv resource_max)",
     "gas_growth": "how fast gas output can grow by {0} (gas_supply.csv max_growth)",
+    "gas_decline": "how fast gas output can fall by {0} (gas_supply.csv max_decline)",
+    "gas_grade_limit": "the output of gas cost grade {0} in {1} (gas_supply.csv grade{0}_max)",
+    "gas_grade_sum": "gas output as the sum of its cost grades in {0}",
+    "gas_sales_own": "gas sold out of the province within the province's own output in {0}",
     "gas_balance": "the gas balance in {0} (exogenous_demand.csv gas_shipped_out)",
     "co2_definition": "CO2 from the fuels burnt in {0} (fuels.csv emission_factor, "
     "process_emissions.csv)",
@@ -123,6 +136,8 @@ BOUND_MEANING: dict[str, str] = {
     "coal_supply.csv export_extra_share)",
     "coal_shipped_extra": "coal other provinces take beyond their reference demand in {0} "
     "(coal_supply.csv export_extra_share)",
+    "gas_shipped_out": "gas contracted to other provinces in {0} (exogenous_demand.csv "
+    "gas_shipped_out)",
 }
 
 

@@ -143,7 +143,8 @@ def co2_floor(d: ModelData, year: int) -> tuple[float, dict[str, float]]:
     floor = coking[y] + process[y]
           + sum_{s, f fossil} useful_min[s,f,y] / eff[s,f,y] * ef[f,y]
           + heat_min[y] * TWh/Mtce * min_rate / 1000 * ef[coal]
-    min_rate = least of the CHP heat fuel rates x (1 - capture) and the boiler heat rates.
+    min_rate = least of the CHP heat fuel rates x (1 - capture) and the boiler heat rates
+               (0 when an electric boiler or heat pump can supply heat).
     useful_min follows the switching constraint from the pinned base year:
       useful_min[y] = max(useful_min[y-1] * useful[y]/useful[y-1]
                           - max_switch * period_length[y-1] * useful[y],  min_share * useful[y], 0)
@@ -166,6 +167,7 @@ def co2_floor(d: ModelData, year: int) -> tuple[float, dict[str, float]]:
         for t in d.techs_of("chp")
     ]
     rates += [d.tech("heat_rate", b, year, float("nan")) for b in d.boilers]
+    rates += [0.0 for b in d.boilers if d.fuel[b] == "none"]  # electric heat burns nothing here
     rates = [r for r in rates if r == r]
     if rates:
         fuel_mtce = heat_final * TWH_PER_MTCE * min(rates) / 1000.0

@@ -31,7 +31,8 @@ def account(
     total_cost = discounted cost components, revenue = - discounted revenue components
     coal_output  = (coal burnt + final coal) / tce_per_t + coking + chemicals + shipped out;
                    mined by tranche, cheapest first
-    gas_import   = gas needed - the plan's own output (output lowered if more than needed)
+    gas_import   = gas needed (incl. the plan's sales out of the province) - the plan's own
+                   output (output lowered if more than needed)
     costs as in `energysim.model.objective`, million CNY per year, reported in CNY/yr
     """
     n, years, _ = out.generation.shape
@@ -111,7 +112,10 @@ def account(
     cost["carbon_price"] = co2 * system.carbon_price[None]
     cost["export_revenue"] = -out.exported * system.export_price[None]
     cost["coal_sales"] = -shipped * system.tce_coal[None] * coal_price
-    cost["gas_sales"] = -system.gas_shipped_out[None] * system.tce_gas[None] * gas_price
+    if system.gas_sale_price is not None:  # the plan's gas sales, at a price moving with gas's
+        cost["gas_sales"] = -(
+            system.gas_shipped_out[None] * system.gas_sale_price[None] * m["gas_price"][:, None]
+        )
     annual = np.stack([np.broadcast_to(cost[k], (n, years)) for k in COMPONENTS], axis=1)
     annual = annual * 1e6  # (S, components, Y) CNY/yr
     revenue_rows = np.array([k in REVENUE_COMPONENTS for k in COMPONENTS])

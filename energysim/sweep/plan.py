@@ -89,6 +89,7 @@ class System:
     investment: np.ndarray  # (T, Y) MCNY/yr annuities of the plan's builds, all technologies
     investment_parameter: list[str | None]  # (T,) uncertain capex multiplier, if any
     fixed_costs: dict[str, np.ndarray]  # MCNY/yr per component the sweep does not change
+    gas_sale_price: np.ndarray | None = None  # (Y,) CNY/1000 m3 of gas sold out of the province
 
     @property
     def chp(self) -> np.ndarray:
@@ -208,8 +209,11 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
     plan_cost = plan["cost"].sel(year=years) / 1e6  # CNY -> MCNY
     fixed = {
         k: plan_cost.sel(cost_component=k).values.astype(float)
-        for k in ("fixed_om", "end_use", "corridor_investment")
+        for k in ("fixed_om", "end_use", "corridor_investment", "heat_investment", "heat_fixed_om")
+        if k in plan_cost.cost_component.values
     }
+
+    coal_boilers = [b for b in d.boilers if d.fuel[b] == "coal"]
 
     def series(name: str, default: float = 0.0) -> np.ndarray:
         return np.array([d.series(name, y, default) for y in years])
@@ -294,15 +298,31 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         gas_output=plan["cbm_output"].values.astype(float)
         if "cbm_output" in plan
         else np.zeros(len(years)),
-        gas_cost=series("gas_cost"),
-        gas_shipped_out=series("gas_shipped_out"),
+        gas_cost=plan_gas_cost(plan, years, series("gas_cost")),
+        gas_shipped_out=plan["gas_use"]
+        .sel(gas_flow="gas_shipped_out", year=years)
+        .values.astype(float)
+        if "gas_use" in plan and "gas_shipped_out" in plan["gas_use"].gas_flow.values
+        else series("gas_shipped_out"),
+        gas_sale_price=series("gas_sale_price"),
         process_co2=np.array([fixed_emissions(d, y) for y in years]),
         coke_shipped_out=np.array([coke_shipped_out(d, y) for y in years]),
+        # the sweep's heat-only heat is the coal boilers' (electric heat is not re-dispatched)
         boiler_heat_rate=np.array(
-            [sum(d.tech("heat_rate", b, y, 0.0) for b in d.boilers) for y in years]
+            [sum(d.tech("heat_rate", b, y, 0.0) for b in coal_boilers) for y in years]
         ),
-        boiler_vom=np.array([sum(d.tech("vom", b, y, 0.0) for b in d.boilers) for y in years]),
+        boiler_vom=np.array([sum(d.tech("vom", b, y, 0.0) for b in coal_boilers) for y in years]),
         investment=investment,
         investment_parameter=[CAPEX_PARAMETER.get(t) for t in d.technologies],
         fixed_costs=fixed,
     )
+
+
+def plan_gas_cost(plan: xr.Dataset, years: list[int], table: np.ndarray) -> np.ndarray:
+    """Average production cost of the plan's gas (CNY/1000 m3): its gas_production cost over
+    its output when the plan has them (gas in cost grades), else the table's single cost."""
+    if "cbm_output" not in plan or "cost" not in plan:
+        return table
+    output = plan["cbm_output"].sel(year=years).values.astype(float)
+    cost = plan["cost"].sel(cost_component="gas_production", year=years).values / 1e6  # MCNY
+    return np.where(output > 1e-9, cost / np.maximum(output, 1e-9), table)
