@@ -1,5 +1,6 @@
-"""Storage across days: no energy out of nothing over a year, and representative days linked
-chronologically so that storage cannot carry energy between days impossibly."""
+"""Storage across days: no energy out of nothing over a year; with representative days, storage
+long enough to carry energy across days (dispatch.INTERDAY_MIN_HOURS) is linked chronologically
+so that it cannot carry energy between days impossibly, and shorter storage is daily-cyclic."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pyomo.environ as pyo
 import pytest
 
 from energysim.inputs import load_inputs
+from energysim.model import dispatch
 from energysim.model.build import build_model
 from energysim.scenario import load_scenario
 from energysim.solve.highs import Status, solve
@@ -45,19 +47,40 @@ def test_storage_never_ends_a_year_with_more_than_it_started_plus_charging(time)
     assert used > 1.0  # storage is dispatched, so the check is not vacuous
 
 
-@pytest.fixture(scope="module")
-def storage_only():
+def storage_model(interday_hours: float) -> tuple:
     """A representative-day model reduced to its storage constraints, with 1 GW of pumped
-    hydro in 2030 (6 GWh) and no battery: each test fixes the charging pattern."""
+    hydro in 2030 (6 GWh) and no battery: each test fixes the charging pattern. Storage of
+    `interday_hours` or more energy-to-power is linked across days."""
     scenario = load_scenario(BASE, [*SHORT, *REPRESENTATIVE])
     inputs = load_inputs(scenario.inputs, scenario.years, "representative_days", 8)
-    model, data = build_model(scenario, inputs)
+    default, dispatch.INTERDAY_MIN_HOURS = dispatch.INTERDAY_MIN_HOURS, interday_hours
+    try:
+        model, data = build_model(scenario, inputs)
+    finally:
+        dispatch.INTERDAY_MIN_HOURS = default
     for con in model.component_objects(pyo.Constraint, active=True):
         if not con.name.startswith("storage"):
             con.deactivate()
     model.total_cost.expr = 0.0  # a feasibility problem
     model.capacity["pumped_hydro", 2030].fix(1.0)
     model.capacity["battery", 2030].fix(0.0)
+    return scenario, model, data
+
+
+@pytest.fixture(scope="module")
+def storage_only():
+    """Pumped hydro (6 h) linked across days, as if it were long-duration storage."""
+    scenario, model, data = storage_model(interday_hours=6.0)
+    assert list(model.storage_linked) == ["pumped_hydro"]  # 2 h batteries stay daily
+    return scenario, model, data
+
+
+@pytest.fixture(scope="module")
+def storage_daily():
+    """The default: pumped hydro (6 h) and batteries (2 h) cycle within each representative
+    day."""
+    scenario, model, data = storage_model(interday_hours=dispatch.INTERDAY_MIN_HOURS)
+    assert list(model.storage_linked) == [] and not hasattr(model, "soc_start")
     return scenario, model, data
 
 
@@ -119,3 +142,22 @@ def test_linking_limits_energy_carried_across_days(storage_only) -> None:
     assert carry(storage_only, 1.01 * largest) is Status.INFEASIBLE
     # the calendar matters: with the days in cluster order the threshold would differ
     assert abs(needed_energy(np.sort(days), eta, 1.0) - per_gw) > 0.05 * per_gw
+
+
+def test_short_storage_cycles_within_each_representative_day(storage_daily) -> None:
+    """Below INTERDAY_MIN_HOURS a store ends every representative day where it began: a plan
+    that gains energy on cluster-0 days and spends it on the others is infeasible however
+    small, while the same gains spent within the same day hold up to the store's size."""
+    _, _, data = storage_daily
+    assert carry(storage_daily, 1e-3) is Status.INFEASIBLE  # carries energy across days
+    scenario, model, _ = storage_daily
+    t, y = "pumped_hydro", 2030
+    eta = math.sqrt(data.tech("round_trip_efficiency", t, y))
+    full = 6.0 / (8 * eta)  # GW charged for 8 h that fill the 6 GWh store (<= 1 GW)
+    for share, expected in ((0.99, Status.OPTIMAL), (1.01, Status.INFEASIBLE)):
+        # charge share * full GW for 8 h, then take all of it out within the same day
+        for s in data.slices:
+            hour = int(data.slice_value("slice_hour", s))
+            model.charge[t, y, s].fix(share * full if hour < 8 else 0.0)
+            model.discharge[t, y, s].fix(eta**2 * share * full if 12 <= hour < 20 else 0.0)
+        assert solve(model, scenario.solver).status is expected

@@ -1,6 +1,11 @@
 """The `energysim` command: one typer app, one module per command.
 
 Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 infeasible scenario.
+
+Start-up: the command modules import only typer and the standard library at module level;
+each command imports what it needs (Pyomo, xarray, pandas, matplotlib, dask) when it runs, so
+`energysim --help` and `energysim validate --no-inputs` do not pay for them
+(tests/test_startup.py checks which modules an import of this one loads).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain click help: rendering it with rich costs ~0.2 s of imports
 )
 
 

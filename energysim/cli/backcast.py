@@ -9,9 +9,6 @@ from typing import Annotated
 import typer
 
 from energysim.cli.run import execute
-from energysim.results.history import accuracy_table
-from energysim.scenario import load_scenario
-from energysim.scenario.schema import History
 
 
 def backcast(
@@ -31,6 +28,9 @@ def backcast(
     capacity, dispatch, gas output, heat and CO2 stay the model's decisions. A scenario without
     `history:` is held to history up to its last model year. Exit codes as `run`.
     """
+    from energysim.scenario import load_scenario
+    from energysim.scenario.schema import History
+
     scenario = load_scenario(scenario_file, set_)
     if scenario.history is None:
         until = min(scenario.years[-1], 2025)
@@ -41,4 +41,6 @@ def backcast(
 
 def backcast_summary(ds) -> str:
     """What was held to history, then the accuracy table."""
+    from energysim.results.history import accuracy_table
+
     return f"held to history: {ds.attrs.get('history_fixed', 'none')}\n\n" + accuracy_table(ds)

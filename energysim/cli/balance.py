@@ -8,9 +8,6 @@ from typing import Annotated
 import typer
 
 from energysim.errors import InputError, Problem
-from energysim.report.balance import METHODS, energy_balance, energy_balances, format_balance
-from energysim.report.load import open_results
-from energysim.report.output import atomic_path
 
 
 def balance(
@@ -25,6 +22,10 @@ def balance(
     ] = None,
 ) -> None:
     """Print the energy balance of each model year under the electricity accounting methods."""
+    from energysim.report.balance import METHODS, energy_balance, energy_balances, format_balance
+    from energysim.report.load import open_results
+    from energysim.report.output import atomic_path
+
     ds = open_results(results)
     years = year or [int(y) for y in ds.year.values]
     methods = list(METHODS) if method == "both" else [method]

@@ -8,23 +8,13 @@ from typing import Annotated
 import typer
 
 from energysim.errors import InputError, Problem
-from energysim.report.compare import (
-    format_kpis,
-    format_memo,
-    kpi_table,
-    largest_deltas,
-    memo_table,
-    overlay_charts,
-    provenance_differences,
-    run_name,
-    scenario_differences,
-)
 from energysim.report.labels import LANGUAGES
-from energysim.report.load import open_results
-from energysim.report.output import atomic_path
 
 
 def _open_all(paths: list[Path]) -> dict:
+    from energysim.report.compare import run_name
+    from energysim.report.load import open_results
+
     runs = {}
     for path in paths:
         ds = open_results(path)
@@ -42,6 +32,15 @@ def compare(
     / "comparison",
 ) -> None:
     """KPIs of several runs side by side, and overlay charts of CO2, coal and electricity share."""
+    from energysim.report.compare import (
+        format_kpis,
+        format_memo,
+        kpi_table,
+        memo_table,
+        overlay_charts,
+    )
+    from energysim.report.output import atomic_path
+
     problems = []
     if len(results) < 2:
         problems.append(Problem("compare", 1, 1, "results", "give at least two results files"))
@@ -70,6 +69,12 @@ def diff(
     count: Annotated[int, typer.Option(help="how many result deltas to show")] = 15,
 ) -> None:
     """What differs between two runs: scenario settings, inputs, and the largest result deltas."""
+    from energysim.report.compare import (
+        largest_deltas,
+        provenance_differences,
+        scenario_differences,
+    )
+
     runs = _open_all([a, b])
     (name_a, ds_a), (name_b, ds_b) = runs.items()
     typer.echo(f"a = {name_a} ({a}), b = {name_b} ({b})")

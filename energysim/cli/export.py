@@ -8,9 +8,6 @@ from typing import Annotated
 
 import typer
 
-from energysim.report.iamc import write_iamc, write_tidy
-from energysim.report.load import open_results
-
 
 class Format(StrEnum):
     iamc = "iamc"
@@ -31,6 +28,9 @@ def export(
     ] = None,
 ) -> None:
     """Write the results in the IAMC format (CSV, xlsx) or as tidy CSV files."""
+    from energysim.report.iamc import write_iamc, write_tidy
+    from energysim.report.load import open_results
+
     ds = open_results(results)
     if format_ is Format.iamc:
         targets = [out] if out else [results.with_suffix(s) for s in (".iamc.csv", ".iamc.xlsx")]

@@ -8,10 +8,7 @@ from typing import Annotated
 import typer
 
 from energysim.errors import InputError, Problem
-from energysim.report.html import write_report
 from energysim.report.labels import LANGUAGES
-from energysim.report.load import is_sweep, open_results_or_sweep
-from energysim.report.sweep import write_sweep_report
 
 
 def report(
@@ -28,6 +25,10 @@ def report(
     A sweep file (with a `sample` dimension) gets fan charts of CO2 and the KPIs, a histogram
     of the CO2 peak year, target_probabilities.csv and the probability of every target.
     """
+    from energysim.report.html import write_report
+    from energysim.report.load import is_sweep, open_results_or_sweep
+    from energysim.report.sweep import write_sweep_report
+
     if lang not in LANGUAGES:
         raise InputError([Problem("--lang", 1, 1, "lang", f"{lang!r} is not one of {LANGUAGES}")])
     ds = open_results_or_sweep(results)

@@ -6,21 +6,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-import xarray as xr
 
 from energysim.errors import EXIT_INFEASIBLE, EXIT_INTERNAL
-from energysim.inputs import load_inputs
-from energysim.model.build import build_model
-from energysim.model.data import prepare
-from energysim.results.extract import to_dataset
-from energysim.results.netcdf import check_writable, write_netcdf, write_text
-from energysim.scenario import Scenario, load_scenario
-from energysim.solve.diagnose import diagnose
-from energysim.solve.highs import Status, solve
-from energysim.solve.screening import impossible_targets
+
+if TYPE_CHECKING:  # imported when a run starts, so `energysim --help` stays fast
+    import pyomo.environ as pyo
+    import xarray as xr
+
+    from energysim.model.data import ModelData
+    from energysim.scenario import Scenario
+    from energysim.solve.highs import SolveResult
 
 
 def run(
@@ -38,6 +36,8 @@ def run(
     tee: Annotated[bool, typer.Option(help="show the HiGHS log")] = False,
 ) -> None:
     """Solve the least-cost pathway of a scenario and write its results file and run log."""
+    from energysim.scenario import load_scenario
+
     scenario = load_scenario(scenario_file, set_)
     execute(with_stress(scenario) if stress else scenario, out, time_limit, tee)
 
@@ -51,6 +51,15 @@ def execute(
 ) -> xr.Dataset:
     """Build, solve, write the results file and run log, print the KPIs (and `summary`);
     an infeasible scenario is diagnosed and ends the command with exit code 3."""
+    from energysim.inputs import load_inputs
+    from energysim.model.build import build_model
+    from energysim.model.data import prepare
+    from energysim.results.extract import to_dataset
+    from energysim.results.netcdf import check_writable, write_netcdf
+    from energysim.solve.diagnose import diagnose
+    from energysim.solve.highs import Status, solve
+    from energysim.solve.screening import impossible_targets
+
     started = time.perf_counter()
     out = out or Path("results") / f"{scenario.name}.nc"
     check_writable(out)  # before the build and solve, not after
@@ -67,7 +76,10 @@ def execute(
         )
     model, data = build_model(scenario, inputs, data)
     built = time.perf_counter()
-    result = solve(model, scenario.solver, time_limit=time_limit, tee=tee)
+    if scenario.foresight.mode == "myopic":
+        result = _solve_myopic(scenario, model, data, log, time_limit, tee)
+    else:
+        result = solve(model, scenario.solver, time_limit=time_limit, tee=tee)
     log.say(
         f"{scenario.name}: {result.status} (build {built - started:.1f} s, "
         f"solve {result.solve_seconds:.1f} s)"
@@ -113,7 +125,40 @@ def with_stress(scenario: Scenario) -> Scenario:
     )
 
 
+def _solve_myopic(
+    scenario: Scenario,
+    model: pyo.ConcreteModel,
+    data: ModelData,
+    log: RunLog,
+    time_limit: float | None,
+    tee: bool,
+) -> SolveResult:
+    """Myopic foresight: window by window (solve/foresight.py); a window that cannot be solved
+    ends the run (infeasible: exit 3, naming the window)."""
+    from energysim.solve.foresight import solve_myopic
+    from energysim.solve.highs import Status
+
+    window = scenario.foresight.years_per_window
+    outcome = solve_myopic(model, data, scenario.solver, window, time_limit=time_limit, tee=tee)
+    for w in outcome.windows:
+        log.say(
+            f"  window {w.years[0]}-{w.years[-1]}: {w.status}, {w.rows} rows x {w.columns} "
+            f"columns, {w.iterations} iterations, {w.seconds:.1f} s"
+        )
+    if outcome.result.status is Status.INFEASIBLE:
+        last = outcome.windows[-1].years if outcome.windows else ()
+        log.fail(
+            f"{scenario.name}: with myopic foresight (window {window}) the years "
+            f"{', '.join(map(str, last))} cannot be solved: the decisions of the earlier windows "
+            "leave no way to meet their targets. No results file was written."
+        )
+    return outcome.result
+
+
 def _solve_stressed(scenario: Scenario, inputs: xr.Dataset, time_limit: float | None) -> tuple:
+    from energysim.model.build import build_model
+    from energysim.solve.highs import solve
+
     model, _ = build_model(with_stress(scenario), inputs)
     return model, solve(model, scenario.solver, time_limit=time_limit)
 
@@ -135,6 +180,8 @@ class RunLog:
         raise typer.Exit(code)
 
     def close(self) -> None:
+        from energysim.results.netcdf import write_text
+
         write_text("\n".join(self.lines) + "\n", self.path)
 
 

@@ -13,12 +13,6 @@ from typing import Annotated
 import typer
 
 from energysim.errors import InputError, Problem
-from energysim.inputs import load_inputs
-from energysim.results.extract import scenario_hash
-from energysim.results.netcdf import check_writable
-from energysim.scenario import load_scenario
-from energysim.sweep.sampling import draw_samples
-from energysim.sweep.summary import summarise, summary_table
 
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B?)\s*$", re.IGNORECASE)
 UNITS = {"": 1, "B": 1, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
@@ -81,6 +75,9 @@ def sweep(
 ) -> None:
     """Sweep a scenario's uncertain parameters over a plan (or re-optimise it per sample);
     write results and a summary."""
+    from energysim.inputs import load_inputs
+    from energysim.results.netcdf import check_writable
+    from energysim.scenario import load_scenario
     from energysim.sweep import compiled
     from energysim.sweep.nominal import nominal_offset, offset_table
     from energysim.sweep.optimise import ScenarioLP, optimise_chunk
@@ -93,7 +90,9 @@ def sweep(
         default_engine,
         run_chunks,
     )
+    from energysim.sweep.sampling import draw_samples
     from energysim.sweep.store import ChunkStore
+    from energysim.sweep.summary import summarise, summary_table
 
     engine = engine or default_engine()
     options: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -207,6 +206,7 @@ def sweep(
 
 def scenario_hash_of(scenario, inputs) -> str:
     from energysim.model.data import prepare
+    from energysim.results.extract import scenario_hash
 
     return scenario_hash(prepare(scenario, inputs)) + ":" + inputs.attrs.get("inputs_hash", "")
 

@@ -9,10 +9,6 @@ from typing import Annotated
 import typer
 
 from energysim.errors import EXIT_INFEASIBLE, InputError
-from energysim.inputs import load_inputs
-from energysim.model.data import prepare
-from energysim.scenario import load_scenario
-from energysim.solve.screening import impossible_targets
 
 
 def validate(
@@ -23,6 +19,13 @@ def validate(
     inputs: Annotated[bool, typer.Option(help="also load and check the inputs folder")] = True,
 ) -> None:
     """Validate scenario files; every problem is reported with file, line, column and field."""
+    from energysim.scenario import load_scenario
+
+    if inputs:  # the inputs and the screening need xarray, pandas and the model's lookups
+        from energysim.inputs import load_inputs
+        from energysim.model.data import prepare
+        from energysim.solve.screening import impossible_targets
+
     problems, impossible = [], []
     for file in files:
         try:

@@ -3,7 +3,9 @@ balance, storage and the reserve margin.
 
 Dispatch variables are average power in GW over a slice; a slice of weight w hours turns GW
 into GWh. Storage steps are one hour (every slice is one hour of a day or of the year).
-With representative days, storage is linked across the chronological days of the year.
+With representative days, storage that can hold a day's worth of discharge or more
+(energy_to_power >= INTERDAY_MIN_HOURS) is linked across the chronological days of the year;
+shorter storage (2 h batteries, 6 h pumped hydro) cycles within each representative day.
 """
 
 from __future__ import annotations
@@ -11,12 +13,29 @@ from __future__ import annotations
 import math
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from energysim.model import heat
 from energysim.model.data import HOURS_PER_YEAR, TWH_PER_MTCE, ModelData
 from energysim.model.uncertain import YIELD_PARAMETER, capped, multiplier
 
 PROFILE_OF = {"wind": "wind_cf", "solar": "solar_cf", "hydro": "hydro_cf"}
+# With representative days, storage whose energy-to-power ratio reaches this many hours (it can
+# discharge at full power for a day or longer) is linked across the chronological days; shorter
+# storage empties within a day at full power and is daily-cyclic per representative day.
+INTERDAY_MIN_HOURS = 24.0
+
+
+def linked_storage(d: ModelData) -> list[str]:
+    """Storage linked across chronological days: with representative days only, those whose
+    energy_to_power reaches INTERDAY_MIN_HOURS in some model year."""
+    if "day_cluster" not in d.inputs:
+        return []
+    return [
+        t
+        for t in d.techs_of("storage")
+        if max(d.tech("energy_to_power", t, y) for y in d.years) >= INTERDAY_MIN_HOURS
+    ]
 
 
 def availability(d: ModelData, tech: str, year: int, s: int) -> float:
@@ -52,13 +71,16 @@ def define_dispatch_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
     )
     m.charge = pyo.Var(m.storage, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW")
     m.discharge = pyo.Var(m.storage, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW")
-    linked = "day_cluster" in d.inputs  # representative days: the change since the day began
+    linked = set(linked_storage(d))  # their state: the change since the day began
+    m.storage_linked = pyo.Set(initialize=[t for t in m.storage if t in linked], ordered=True)
+    m.storage_cyclic = pyo.Set(initialize=[t for t in m.storage if t not in linked], ordered=True)
     m.state_of_charge = pyo.Var(
         m.storage,
         m.years,
         m.slices,
-        domain=pyo.Reals if linked else pyo.NonNegativeReals,
-        doc="GWh at the end of the slice (representative days: change since the day's start)",
+        bounds=lambda m, t, y, s: (None, None) if t in linked else (0.0, None),
+        doc="GWh at the end of the slice (storage linked across days: change since the day's "
+        "start)",
     )
     m.chp_heat = pyo.Var(m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW heat")
     m.boiler_heat = pyo.Var(m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW heat")
@@ -72,10 +94,22 @@ def define_generation_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     generation[chp,y,s] >= min_load * availability * capacity[chp,y]   (slices with heat demand)
     """
 
+    variable = set(d.techs_of("variable"))
+    shape = {  # availability by slice, looked up once per technology and year
+        (t, y): (
+            [availability(d, t, y, s) for s in d.slices]
+            if t in PROFILE_OF
+            else [availability(d, t, y, d.slices[0])] * len(d.slices)
+        )
+        for t in m.generators
+        for y in m.years
+    }
+    position = {s: i for i, s in enumerate(d.slices)}
+
     def available_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
         factor = multiplier(m, d, YIELD_PARAMETER.get(t), y)
-        available = m.capacity[t, y] * capped(availability(d, t, y, s), factor)
-        if t in d.techs_of("variable"):
+        available = m.capacity[t, y] * capped(shape[t, y][position[s]], factor)
+        if t in variable:
             return m.generation[t, y, s] + m.curtailment[t, y, s] == available
         return m.generation[t, y, s] <= available
 
@@ -115,8 +149,11 @@ def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     has_heat = "heat" in d.carriers and "heat_pu" in d.inputs
 
+    chp = d.techs_of("chp")
+    ratios = {y: {t: d.tech("heat_to_power", t, y, default=0.0) for t in chp} for y in d.years}
+
     def chp_heat_rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
-        ratio = {t: d.tech("heat_to_power", t, y, default=0.0) for t in d.techs_of("chp")}
+        ratio = ratios[y]
         if not any(ratio.values()):
             return m.chp_heat[y, s] == 0
         return m.chp_heat[y, s] <= sum(ratio[t] * m.generation[t, y, s] for t in ratio)
@@ -162,14 +199,15 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
         + unserved[y,s] = load[y,s] + sum_c export_flow[c,y,s] + heat_electricity[y,s]
     """
     net = 1.0 - station_use_share(d)
+    generators, storage, corridors = list(m.generators), list(m.storage), list(m.corridors)
 
     def rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
         supply = (
-            net * sum(m.generation[t, y, s] for t in m.generators)
-            + sum(m.discharge[t, y, s] - m.charge[t, y, s] for t in m.storage)
+            net * sum(m.generation[t, y, s] for t in generators)
+            + sum(m.discharge[t, y, s] - m.charge[t, y, s] for t in storage)
             + m.unserved[y, s]
         )
-        exports = sum(m.export_flow[c, y, s] for c in m.corridors)
+        exports = sum(m.export_flow[c, y, s] for c in corridors)
         heat_power = m.heat_electricity[y, s] if hasattr(m, "heat_electricity") else 0.0
         return supply == electricity_load(m, d, y, s) + exports + heat_power
 
@@ -183,13 +221,14 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     soc[st,y,s] = soc[st,y,prev(s)] + sqrt(eta) * charge[st,y,s] - discharge[st,y,s] / sqrt(eta)
 
     prev(s) comes from the time slices: the previous hour of the year, cyclic over the year
-    (`hourly`), or the previous hour of the same day, cyclic within the day (`seasonal_hours`);
-    there soc <= capacity * energy_to_power. With `representative_days`, soc is the change
+    (`hourly`), or the previous hour of the same day, cyclic within the day (`seasonal_hours`,
+    `representative_days`); there 0 <= soc <= capacity * energy_to_power. For storage linked
+    across days (representative days, energy_to_power >= INTERDAY_MIN_HOURS) soc is the change
     since the start of the representative day and the days are linked chronologically (see
     define_storage_linking).
     """
     previous = d._profiles["slice_previous"]
-    linked = "day_cluster" in d.inputs
+    linked = set(m.storage_linked)
 
     def charge_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
         return m.charge[t, y, s] <= m.capacity[t, y]
@@ -202,7 +241,7 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     def balance_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
         eta = math.sqrt(d.tech("round_trip_efficiency", t, y))
-        starts_day = linked and d.slice_value("slice_hour", s) == 0
+        starts_day = t in linked and d.slice_value("slice_hour", s) == 0
         before = 0.0 if starts_day else m.state_of_charge[t, y, int(previous[s])]
         return (
             m.state_of_charge[t, y, s]
@@ -213,14 +252,16 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.storage_discharge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=discharge_rule)
     if linked:
         define_storage_linking(m, d)
-    else:
-        m.storage_energy_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=energy_rule)
+    if len(m.storage_cyclic):
+        m.storage_energy_limit = pyo.Constraint(
+            m.storage_cyclic, m.years, m.slices, rule=energy_rule
+        )
     m.storage_balance = pyo.Constraint(m.storage, m.years, m.slices, rule=balance_rule)
 
 
 def define_storage_linking(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Storage across the 365 chronological days of representative-day slices (Kotzur et al.,
-    Applied Energy 213 (2018) 123-135, the inter-period formulation).
+    """Storage in m.storage_linked across the 365 chronological days of representative-day
+    slices (Kotzur et al., Applied Energy 213 (2018) 123-135, the inter-period formulation).
 
     The state at hour h of day d is soc_start[d] + soc[c(d),h], c(d) being the day's cluster and
     soc the change since the start of the representative day (free sign). Over the year:
@@ -239,21 +280,21 @@ def define_storage_linking(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.storage_days = pyo.Set(initialize=days, ordered=True)
     m.storage_clusters = pyo.Set(initialize=clusters, ordered=True)
     m.soc_start = pyo.Var(
-        m.storage,
+        m.storage_linked,
         m.years,
         m.storage_days,
         domain=pyo.NonNegativeReals,
         doc="GWh stored at the start of each chronological day",
     )
     m.soc_high = pyo.Var(
-        m.storage,
+        m.storage_linked,
         m.years,
         m.storage_clusters,
         domain=pyo.NonNegativeReals,
         doc="highest change of the state within a representative day, GWh",
     )
     m.soc_low = pyo.Var(
-        m.storage,
+        m.storage_linked,
         m.years,
         m.storage_clusters,
         domain=pyo.NonPositiveReals,
@@ -278,11 +319,11 @@ def define_storage_linking(m: pyo.ConcreteModel, d: ModelData) -> None:
     def lower_rule(m: pyo.ConcreteModel, t: str, y: int, day: int) -> pyo.Expression:
         return m.soc_start[t, y, day] + m.soc_low[t, y, day_cluster[day]] >= 0
 
-    m.storage_day_link = pyo.Constraint(m.storage, m.years, m.storage_days, rule=link_rule)
-    m.storage_intraday_high = pyo.Constraint(m.storage, m.years, m.slices, rule=high_rule)
-    m.storage_intraday_low = pyo.Constraint(m.storage, m.years, m.slices, rule=low_rule)
-    m.storage_day_upper = pyo.Constraint(m.storage, m.years, m.storage_days, rule=upper_rule)
-    m.storage_day_lower = pyo.Constraint(m.storage, m.years, m.storage_days, rule=lower_rule)
+    m.storage_day_link = pyo.Constraint(m.storage_linked, m.years, m.storage_days, rule=link_rule)
+    m.storage_intraday_high = pyo.Constraint(m.storage_linked, m.years, m.slices, rule=high_rule)
+    m.storage_intraday_low = pyo.Constraint(m.storage_linked, m.years, m.slices, rule=low_rule)
+    m.storage_day_upper = pyo.Constraint(m.storage_linked, m.years, m.storage_days, rule=upper_rule)
+    m.storage_day_lower = pyo.Constraint(m.storage_linked, m.years, m.storage_days, rule=lower_rule)
 
 
 def define_reserve_margin(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -314,8 +355,24 @@ def define_reserve_margin(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def energy_twh(m: pyo.ConcreteModel, d: ModelData, var: pyo.Var, *index: object) -> pyo.Expression:
-    """Annual energy (TWh) of a per-slice GW variable: sum_s weight[s] * var[..., s] / 1000."""
-    return sum(d.slice_value("slice_weight", s) * var[(*index, s)] for s in d.slices) / 1000.0
+    """Annual energy (TWh) of a per-slice GW variable: sum_s weight[s] * var[..., s] / 1000.
+
+    Built once per variable and index and shared by every family that uses it (fuel use,
+    variable O&M, accounting, trade): Pyomo expressions are immutable, so sharing is safe, and
+    the build does not repeat the slice sum for each use."""
+    cache = m.__dict__.setdefault("_energy_twh_cache", {})
+    key = (var.name, index)
+    if key not in cache:
+        weights = m.__dict__.get("_slice_weights")
+        if weights is None:
+            weights = [d.slice_value("slice_weight", s) for s in d.slices]
+            m.__dict__["_slice_weights"] = weights
+        terms = [
+            MonomialTermExpression((w, var[(*index, s)]))
+            for w, s in zip(weights, d.slices, strict=True)
+        ]
+        cache[key] = LinearExpression(terms) / 1000.0
+    return cache[key]
 
 
 def fuel_use_mtce(m: pyo.ConcreteModel, d: ModelData, t: str, y: int) -> pyo.Expression:

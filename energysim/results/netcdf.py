@@ -4,6 +4,13 @@ A reader never sees a half-written file, and an older file survives any failure.
 the mode a normal file would (0666 less the umask), not the 0600 of a temporary file. A failed
 write (disk full, file size limit, read-only folder) becomes one `OutputError` naming the file,
 and its temporary is removed; temporaries that crashed runs left behind are removed next time.
+
+xarray's `to_netcdf` asks dask which scheduler is active (to pick a file lock), importing
+dask.distributed (~0.7 s) even for a Dataset of NumPy arrays. When dask.distributed is not
+imported yet and the Dataset holds no dask arrays, `write_netcdf` hides it for the duration of
+the encoding, so xarray finds no distributed scheduler; when a sweep has loaded
+dask.distributed nothing changes. dask itself is imported when a file is written, not with
+this module.
 """
 
 from __future__ import annotations
@@ -13,12 +20,12 @@ import errno
 import os
 import resource
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import dask
 import xarray as xr
 
 from energysim.errors import OutputError
@@ -89,13 +96,39 @@ def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
 def write_netcdf(ds: xr.Dataset, path: str | Path) -> Path:
     """The dataset as NetCDF-4. It is encoded in memory first and written with plain file
     writes, so a full disk or a size limit is an OSError here, not an HDF5 failure in flight."""
-    with dask.config.set(scheduler="synchronous"):  # no distributed lock for an in-memory file
+    import dask
+
+    with _without_dask(ds), dask.config.set(scheduler="synchronous"):  # in memory: no lock
         data = ds.to_netcdf(engine=ENGINE, invalid_netcdf=False)
     return write_atomic(path, lambda tmp: tmp.write_bytes(data))
 
 
+HIDDEN = ("dask.distributed", "distributed")
+
+
+@contextlib.contextmanager
+def _without_dask(ds: xr.Dataset) -> Iterator[None]:
+    """Importing dask.distributed fails inside the block (xarray then assumes no distributed
+    scheduler), unless it is loaded already or `ds` holds dask arrays."""
+    if any(name in sys.modules for name in HIDDEN) or any(
+        v.chunks is not None for v in ds.variables.values()
+    ):
+        yield
+        return
+    for name in HIDDEN:
+        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        yield
+    finally:
+        for name in HIDDEN:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+
+
 def write_netcdf_streamed(ds: xr.Dataset, path: str | Path) -> Path:
     """A dataset too large for memory (lazy, dask-backed) written chunk by chunk."""
+
+    import dask
 
     def write(tmp: Path) -> None:
         with dask.config.set(scheduler="synchronous"):  # one block in memory at a time

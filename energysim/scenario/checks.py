@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
-
 from energysim.scenario.schema import BASE_YEAR, Scenario
 
 Location = tuple[str | int, ...]
@@ -93,6 +91,8 @@ def _uncertainty(scenario: Scenario) -> Iterator[tuple[Location, str]]:
 def _correlations_consistent(scenario: Scenario) -> Iterator[tuple[Location, str]]:
     """The rank correlations must form a positive-definite matrix (Iman–Conover needs its
     Cholesky factor); each pair may be given once."""
+    import numpy as np  # here, not at the top: `energysim validate` should not wait for it
+
     names = list(scenario.uncertainty.parameters)
     matrix = np.eye(len(names))
     for i, corr in enumerate(scenario.uncertainty.rank_correlations):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 BASE_YEAR = 2020
 LAST_YEAR = 2060
@@ -255,9 +256,59 @@ class Solver(Strict):
     method: Literal["choose", "simplex", "ipm", "pdlp"] = "choose"
     presolve: bool = True
     threads: int | None = Field(None, ge=1)
-    options: dict[str, float | int | bool | str] = Field(
-        default_factory=dict, description="further HiGHS options, passed through"
+    options: dict[str, bool | int | float | str] = Field(
+        default_factory=dict,
+        description="further HiGHS options, checked against HiGHS: an unknown name or a value "
+        'HiGHS rejects is an error; yes/no/on/off become HiGHS\'s "on"/"off" for its '
+        "string switches (run_crossover, presolve, parallel)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _highs_accepts_options(cls, data: object) -> object:
+        """Each option normalised to what HiGHS takes (solve/options.py); each one HiGHS
+        refuses is an error located at its key."""
+        options = data.get("options") if isinstance(data, dict) else None
+        if not isinstance(options, dict) or not options:
+            return data
+        from energysim.solve.options import HighsOptionError, normalise
+
+        checked, errors = {}, []
+        for name, value in options.items():
+            if not isinstance(name, str) or not isinstance(value, bool | int | float | str):
+                checked[name] = value  # the field's own validation reports the type
+                continue
+            try:
+                checked[name] = normalise(name, value)
+            except HighsOptionError as err:
+                kind = PydanticCustomError("highs_option", "{message}", {"message": str(err)})
+                errors.append(InitErrorDetails(type=kind, loc=("options", name), input=value))
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return {**data, "options": checked}
+
+
+class Foresight(Strict):
+    """What the planner knows of the future when deciding investments.
+
+    `perfect`: one LP over all model years. `myopic`: the years are solved in consecutive
+    windows of `window` model years, earliest first; each window's decisions (new capacity,
+    corridor expansion, dispatch) are fixed before the next window is solved, and a
+    constraint joins the window of the latest year it involves (solve/foresight.py).
+    """
+
+    mode: Literal["perfect", "myopic"] = "perfect"
+    window: int | None = Field(None, ge=1, description="model years per window (myopic; default 1)")
+
+    @model_validator(mode="after")
+    def _window_with_myopic(self) -> Foresight:
+        if self.mode == "perfect" and self.window is not None:
+            raise ValueError("`window` is only used with mode myopic")
+        return self
+
+    @property
+    def years_per_window(self) -> int:
+        return self.window or 1
 
 
 class ModelOptions(Strict):
@@ -379,6 +430,7 @@ class Scenario(Strict):
     carbon_policy: CarbonPolicy = CarbonPolicy()
     uncertainty: Uncertainty | None = None
     solver: Solver = Solver()
+    foresight: Foresight = Foresight()
     model: ModelOptions = ModelOptions()
     stress: Stress = Stress()
     history: History | None = None

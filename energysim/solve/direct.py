@@ -26,6 +26,8 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 from pyomo.core.staleflag import StaleFlagManager
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from energysim.solve.options import apply as apply_options
+
 INF = highspy.kHighsInf
 _MS = highspy.HighsModelStatus
 
@@ -91,9 +93,10 @@ def compile_lp(model: pyo.ConcreteModel) -> StandardFormLP:
 
 
 def highs_from_arrays(lp: StandardFormLP, options: dict, *, tee: bool = False) -> highspy.Highs:
-    """A HiGHS instance holding `lp` (one passModel call) with `options` set."""
+    """A HiGHS instance holding `lp` (one passModel call) with `options` set, each one checked
+    (HighsOptionError when HiGHS refuses it)."""
     highs = highspy.Highs()
-    highs.setOptionValue("output_flag", bool(tee))
+    apply_options(highs, {"output_flag": bool(tee)})
     model = highspy.HighsLp()
     model.num_col_ = len(lp.cost)
     model.num_row_ = len(lp.row_lower)
@@ -108,8 +111,7 @@ def highs_from_arrays(lp: StandardFormLP, options: dict, *, tee: bool = False) -
     model.a_matrix_.index_ = lp.matrix.indices
     model.a_matrix_.value_ = lp.matrix.data
     highs.passModel(model)
-    for key, value in options.items():
-        highs.setOptionValue(key, value)
+    apply_options(highs, options)
     return highs
 
 
@@ -120,6 +122,22 @@ class DirectOutcome:
     duals: dict
     version: str
     phases: dict
+    options: dict | None = None  # as handed to HiGHS (`solver: choose` resolved)
+
+
+# `solver.method: choose`, by measured evidence (README, "Speed"): HiGHS's dual simplex is the
+# fastest method for the pathway LPs (up to 163 k rows: IPX needs ~100 iterations and is no
+# faster, PDLP does not converge); the hourly investment LP (445 k rows) only finishes with the
+# interior point method (13-20 min; dual simplex: no answer in 600 s).
+IPM_MIN_ROWS = 300_000
+
+
+def chosen_method(options: dict, rows: int) -> dict:
+    """`options` with solver "choose" resolved by the LP's size: dual simplex below
+    IPM_MIN_ROWS rows, HiGHS's interior point method (with crossover unless set) above."""
+    if options.get("solver") != "choose":
+        return options
+    return {**options, "solver": "ipm" if rows >= IPM_MIN_ROWS else "simplex"}
 
 
 def solve_direct(model: pyo.ConcreteModel, options: dict, *, tee: bool = False) -> DirectOutcome:
@@ -130,6 +148,7 @@ def solve_direct(model: pyo.ConcreteModel, options: dict, *, tee: bool = False) 
         lp = compile_lp(model)
     except InfeasibleConstraintException:
         return DirectOutcome(TerminationCondition.provenInfeasible, False, {}, highs_version(), {})
+    options = chosen_method(options, len(lp.row_lower))
     highs = highs_from_arrays(lp, options, tee=tee)
     handed = time.perf_counter()
     highs.run()
@@ -143,7 +162,7 @@ def solve_direct(model: pyo.ConcreteModel, options: dict, *, tee: bool = False) 
         duals = _load(model, lp, np.asarray(solution.col_value), np.asarray(solution.row_dual))
     loaded = time.perf_counter()
     phases = {"hand_off": handed - started, "solver": ran - handed, "load": loaded - ran}
-    return DirectOutcome(termination, optimal, duals, highs_version(), phases)
+    return DirectOutcome(termination, optimal, duals, highs_version(), phases, options)
 
 
 def _load(model: pyo.ConcreteModel, lp: StandardFormLP, values: np.ndarray, row_dual: np.ndarray):

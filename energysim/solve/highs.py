@@ -13,6 +13,7 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 from energysim.scenario.schema import Solver
 from energysim.solve import direct
+from energysim.solve.options import normalise_all
 
 # How the model reaches HiGHS: "direct" compiles it to arrays (solve/direct.py, faster);
 # "pyomo" uses Pyomo's contrib Highs interface (kept for comparison and as a fallback).
@@ -63,7 +64,9 @@ class SolveResult:
 
 
 def highs_options(settings: Solver, time_limit: float | None = None) -> dict:
-    """HiGHS options recorded with every result: method, presolve, threads, passthrough."""
+    """HiGHS options recorded with every result: method, presolve, threads, passthrough, each
+    normalised to the value HiGHS takes (booleans to "on"/"off" for its string switches);
+    HighsOptionError names an option HiGHS refuses."""
     options: dict = {"solver": settings.method, "presolve": "on" if settings.presolve else "off"}
     if settings.threads:
         options["threads"] = settings.threads
@@ -71,7 +74,7 @@ def highs_options(settings: Solver, time_limit: float | None = None) -> dict:
     limit = time_limit if time_limit is not None else settings.time_limit
     if limit is not None:
         options["time_limit"] = float(limit)
-    return options
+    return normalise_all(options)
 
 
 def solve(
@@ -91,6 +94,7 @@ def solve(
         outcome = direct.solve_direct(model, options, tee=tee)
         termination, optimal, duals = outcome.termination, outcome.optimal_solution, outcome.duals
         version, phases = outcome.version, outcome.phases
+        options = outcome.options or options
     else:
         termination, optimal, duals, version, phases = _solve_contrib(model, options, tee)
     seconds = time.perf_counter() - started

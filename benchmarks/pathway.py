@@ -1,0 +1,239 @@
+"""Pathway solves where users wait: the plan case at k representative days over 9 model years,
+myopic against perfect foresight, and CLI start-up.
+
+- "plan case, k days": load, build, hand-off, HiGHS run, load values, with HiGHS's iteration
+  count, for the default formulation (storage shorter than INTERDAY_MIN_HOURS cycles within
+  each representative day) against the previous one in the same run (every store linked across
+  the 365 chronological days, INTERDAY_MIN_HOURS = 0). Goal: end to end < 20 s at k = 24.
+  The objectives of both are reported (they are different formulations, not checked equal).
+- "myopic vs perfect foresight": the same scenario solved with perfect foresight and with
+  myopic windows of one model year. Checks: myopic is never cheaper; one window over all years
+  equals perfect foresight.
+- "CLI start-up": `energysim --help`, `energysim validate --no-inputs`, `import
+  energysim.cli.app`, each in a fresh interpreter (median of 5, peak RSS of the child) against
+  the bare interpreter (`python -c pass`) in the same run. Goals: < 0.5 s and < 1 s.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import highspy
+
+from benchmarks.runner import Case, Context, Figure, Phase, Timings, benchmark
+from energysim.inputs import load_inputs
+from energysim.model import dispatch
+from energysim.model.build import build_model
+from energysim.scenario import load_scenario
+from energysim.solve.direct import compile_lp, highs_from_arrays
+from energysim.solve.foresight import solve_myopic
+from energysim.solve.highs import Status, highs_options, solve
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "scenarios" / "shanxi-14fyp.yaml"
+# The plan case made feasible (README): CBM at the reachable 20 bcm, the 40 % electricity share
+# on the coal-equivalent method (on the calorific method it cannot be met).
+REACHABLE = (
+    "targets.cbm_output_min.2025=20",
+    "targets.electricity_share_final.method=coal_equivalent",
+)
+END_TO_END_GOAL = 20.0
+
+
+def _scenario(days: int | None, years: str | None):
+    overrides = list(REACHABLE)
+    if days:
+        overrides += ["time.resolution=representative_days", f"time.days={days}"]
+    if years:
+        overrides.append(f"years={years}")
+    return load_scenario(PLAN, overrides)
+
+
+def _plan_run(days: int, years: str | None, interday_hours: float, t: Timings, tag: str) -> dict:
+    """One pass: load, build, compile + passModel, HiGHS run, load values; phases tagged."""
+    default, dispatch.INTERDAY_MIN_HOURS = dispatch.INTERDAY_MIN_HOURS, interday_hours
+    try:
+        with t.phase(f"{tag}: load scenario + inputs"):
+            scenario = _scenario(days, years)
+            inputs = load_inputs(
+                scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
+            )
+        with t.phase(f"{tag}: build (Pyomo)"):
+            model, _ = build_model(scenario, inputs)
+    finally:
+        dispatch.INTERDAY_MIN_HOURS = default
+    with t.phase(f"{tag}: hand-off (standard form + passModel)"):
+        lp = compile_lp(model)
+        highs = highs_from_arrays(lp, highs_options(scenario.solver))
+    with t.phase(f"{tag}: HiGHS run"):
+        highs.run()
+    info = highs.getInfo()
+    optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return {
+        "objective": float(info.objective_function_value),
+        "optimal": optimal,
+        "iterations": int(info.simplex_iteration_count + info.ipm_iteration_count),
+        "shape": (len(lp.row_lower), len(lp.cost), lp.matrix.nnz),
+    }
+
+
+def plan_case(days: int, years: str | None) -> Case:
+    t = Timings()
+    new = _plan_run(days, years, dispatch.INTERDAY_MIN_HOURS, t, "daily-cyclic short storage")
+    old = _plan_run(days, years, 0.0, t, "previous: all storage linked")
+    rows, cols, nnz = new["shape"]
+    orows, ocols, onnz = old["shape"]
+    span = years or "9 y"
+    case = Case(
+        f"plan case, k = {days}",
+        f"{span} x {days * 24} slices; LP {rows:,} x {cols:,} ({nnz:,} nnz), previous "
+        f"{orows:,} x {ocols:,} ({onnz:,} nnz)",
+        phases=t.phases(),
+    )
+    iterations = Figure(
+        "HiGHS iterations",
+        new["iterations"],
+        "",
+        "previous formulation",
+        old["iterations"],
+    )
+    seconds = {p.name: p.seconds for p in case.phases}
+
+    def total(tag: str) -> float:
+        return sum(v for k, v in seconds.items() if k.startswith(tag))
+
+    end_to_end = total("daily-cyclic")
+    case.figures += [
+        iterations,
+        Figure("end to end", end_to_end, "s", "previous formulation", total("previous"), "", None),
+        Figure(
+            "end to end",
+            end_to_end,
+            "s",
+            f"goal {END_TO_END_GOAL:g} s",
+            END_TO_END_GOAL,
+            "< 1",
+            end_to_end < END_TO_END_GOAL,
+        ),
+    ]
+    difference = (new["objective"] - old["objective"]) / abs(old["objective"])
+    case.checks["both formulations solve to optimality"] = {
+        "ok": new["optimal"] and old["optimal"],
+        "objective": new["objective"],
+        "previous_objective": old["objective"],
+        "relative_difference": difference,
+    }
+    return case
+
+
+def myopic_case(years: str | None, days: int | None) -> Case:
+    scenario = _scenario(days, years)
+    inputs = load_inputs(
+        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
+    )
+    t = Timings()
+    with t.phase("perfect foresight: build"):
+        model, _ = build_model(scenario, inputs)
+    with t.phase("perfect foresight: solve (hand-off + HiGHS + load)"):
+        perfect = solve(model, scenario.solver)
+    with t.phase("myopic, window 1: build"):
+        model, data = build_model(scenario, inputs)
+    with t.phase("myopic, window 1: solve (compile once, one LP per year, load)"):
+        myopic = solve_myopic(model, data, scenario.solver, 1)
+    model, data = build_model(scenario, inputs)
+    whole = solve_myopic(model, data, scenario.solver, len(scenario.years))
+    slices = inputs.sizes["slice"]
+    case = Case(
+        f"myopic vs perfect foresight{'' if days is None else f', k = {days}'}",
+        f"{len(scenario.years)} y x {slices} slices",
+        phases=t.phases(),
+    )
+    for w in myopic.windows:
+        case.phases.append(
+            Phase(f"  window {w.years[0]}: HiGHS ({w.iterations} iterations)", w.seconds, 0.0)
+        )
+    seconds = {p.name: p.seconds for p in case.phases}
+    solve_perfect = seconds["perfect foresight: solve (hand-off + HiGHS + load)"]
+    solve_myopic_s = seconds["myopic, window 1: solve (compile once, one LP per year, load)"]
+    case.figures.append(
+        Figure("solve, myopic window 1", solve_myopic_s, "s", "perfect foresight", solve_perfect)
+    )
+    ok = Status.OPTIMAL
+    p, m, w = perfect.objective, myopic.result.objective, whole.result.objective
+    statuses = (perfect.status, myopic.result.status, whole.result.status)
+    case.checks["myopic never cheaper than perfect foresight"] = {
+        "ok": all(s is ok for s in statuses) and m >= p - 1e-7 * abs(p),
+        "perfect": p,
+        "myopic_window_1": m,
+        "extra_cost_bn_cny": None if m is None or p is None else m - p,
+    }
+    case.checks["one window over all years equals perfect foresight"] = {
+        "ok": w is not None and p is not None and abs(w - p) <= 1e-9 * max(1.0, abs(p)),
+        "perfect": p,
+        "myopic_all_years": w,
+    }
+    return case
+
+
+@benchmark("pathway")
+def pathway_benchmarks(context: Context) -> list[Case]:
+    if context.quick:
+        return [plan_case(4, "[2020, 2025, 2030]"), myopic_case("[2020, 2025, 2030]", None)]
+    return [plan_case(12, None), plan_case(24, None), myopic_case(None, 24)]
+
+
+# Prepended to every child's code: its own peak RSS (VmHWM, reset by exec, so the forking
+# benchmark process is not counted) written to stderr at exit, also after SystemExit.
+PEAK = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: sys.stderr.write(next(line for line in open('/proc/self/status')"
+    " if line.startswith('VmHWM'))))\n"
+)
+
+
+def _child(code: str, args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one fresh interpreter running `code` with `args`."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK + code, *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{code} {args}: exit {done.returncode}: {done.stderr}")
+    kib = float(done.stderr.rsplit("VmHWM:", 1)[1].split()[0])
+    return seconds, kib / 1024
+
+
+@benchmark("cli start-up")
+def startup_benchmarks(context: Context) -> list[Case]:
+    repeats = 3 if context.quick else 5
+    entry = "from energysim.cli.app import main\nsys.argv[0] = 'energysim'\nmain()"
+    commands = {
+        "bare interpreter (python -c pass)": ("pass", []),
+        "import energysim.cli.app": ("import energysim.cli.app", []),
+        "energysim --help": (entry, ["--help"]),
+        "energysim validate --no-inputs": (entry, ["validate", str(PLAN), "--no-inputs"]),
+    }
+    phases, median = [], {}
+    for name, (code, args) in commands.items():
+        runs = [_child(code, args) for _ in range(repeats)]
+        median[name] = statistics.median(s for s, _ in runs)
+        peak = max(m for _, m in runs)
+        phases.append(Phase(name, median[name], peak, repeats, "peak MiB: the child's RSS"))
+    bare = median["bare interpreter (python -c pass)"]
+    case = Case("CLI start-up", "fresh interpreter per run", phases=phases)
+    for name, goal in (("energysim --help", 0.5), ("energysim validate --no-inputs", 1.0)):
+        case.figures.append(
+            Figure(name, median[name], "s", f"goal {goal:g} s", goal, "< 1", median[name] < goal)
+        )
+        case.figures.append(Figure(name, median[name], "s", "bare interpreter", bare))
+    return [case]
