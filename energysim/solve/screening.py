@@ -22,21 +22,34 @@ def _problem(d: ModelData, loc: tuple, message: str) -> Problem:
     return locate(d.scenario, ("targets", *loc), message)
 
 
+def _held(d: ModelData, quantity: str, year: int) -> tuple[int, float, str] | None:
+    """The latest value before `year` that the scenario holds to history: (year, value, where)."""
+    rows = [f for f in d.history_fixed if f.quantity == quantity and f.year < year]
+    if not rows:
+        return None
+    last = max(rows, key=lambda f: f.year)
+    return last.year, last.value, f"history.csv {last.statistic} {last.source}, history.fix"
+
+
 def _cbm(d: ModelData) -> list[Problem]:
-    base = d.base("unconventional_gas_output")
     growth = d.series("gas_max_growth", d.years[0])
     problems = []
     for year, minimum in d.scenario.targets.cbm_output_min.items():
+        start, base, where = _held(d, "gas_output", year) or (
+            d.years[0],
+            d.base("unconventional_gas_output"),
+            "base_year.csv",
+        )
         reachable = d.series("gas_resource_max", year, default=float("inf"))
         if base == base and growth == growth:
-            reachable = min(reachable, base * (1 + growth) ** (year - d.years[0]))
+            reachable = min(reachable, base * (1 + growth) ** (year - start))
         if minimum > reachable + 1e-9:
             problems.append(
                 _problem(
                     d,
                     ("cbm_output_min", year),
-                    f"{minimum:g} bcm cannot be reached: output {base:g} bcm in {d.years[0]} "
-                    f"(base_year.csv) growing at most {growth:.0%}/yr (gas_supply.csv "
+                    f"{minimum:g} bcm cannot be reached: output {base:g} bcm in {start} "
+                    f"({where}) growing at most {growth:.0%}/yr (gas_supply.csv "
                     f"max_growth) and within gas_supply.csv resource_max gives at most "
                     f"{reachable:.1f} bcm in {year}",
                 )
@@ -46,7 +59,33 @@ def _cbm(d: ModelData) -> list[Problem]:
 
 def _coal(d: ModelData) -> list[Problem]:
     problems = []
+    rate = d.series("coal_max_change", d.years[0])
     for year, band in d.scenario.targets.coal_output.items():
+        held = _held(d, "raw_coal_output", year)
+        if held is not None and rate == rate:
+            start, value, where = held
+            # coal_output_ramp_*: the step of a period is rate x its length x mine capacity
+            step = sum(
+                rate * d.period_length[y] * d.series("coal_mine_capacity", y)
+                for y in d.years
+                if start <= y < year
+            )
+            low, high = value - step, value + step
+            out_of_reach = {
+                "min": band.min is not None and band.min > high + 1e-9,
+                "max": band.max is not None and band.max < low - 1e-9,
+            }
+            for side in (s for s, bad in out_of_reach.items() if bad):
+                problems.append(
+                    _problem(
+                        d,
+                        ("coal_output", year, side),
+                        f"{getattr(band, side):g} Mt cannot be reached from {value:g} Mt in "
+                        f"{start} ({where}): output changes at most {rate:.0%}/yr of mine "
+                        f"capacity (coal_supply.csv max_change), so {year} lies in "
+                        f"{low:.0f}-{high:.0f} Mt",
+                    )
+                )
         capacity = d.series("coal_mine_capacity", year)
         if band.min is not None and capacity == capacity and band.min > capacity:
             problems.append(
