@@ -33,6 +33,7 @@ HERE = (
     "fyp15-current-trend",
     "fyp15-plan",
     "fyp15-early-peak",
+    "sweep-fyp15",
 )
 OWN_YEARS = {  # held to the statistics or with targets in their own years
     "backcast-2021-2025",
@@ -40,6 +41,7 @@ OWN_YEARS = {  # held to the statistics or with targets in their own years
     "fyp15-current-trend",
     "fyp15-plan",
     "fyp15-early-peak",
+    "sweep-fyp15",
 }
 
 
