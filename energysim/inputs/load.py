@@ -103,6 +103,7 @@ FINAL_PARAMETER_UNITS = {
     "min_share": "fraction",
     "max_share": "fraction",
     "max_rise": "fraction/yr",
+    "max_fall": "fraction/yr",
 }
 SYSTEM_UNITS = {
     "reserve_margin": "fraction",
@@ -422,7 +423,14 @@ def _add_final_energy(ds: xr.Dataset, folder: Path, problems: list[Problem]) -> 
     groups = grouped(params)
     years = list(ds.year.values)
     for parameter, unit in FINAL_PARAMETER_UNITS.items():
-        per_carrier = parameter in ("efficiency", "cost", "min_share", "max_share", "max_rise")
+        per_carrier = parameter in (
+            "efficiency",
+            "cost",
+            "min_share",
+            "max_share",
+            "max_rise",
+            "max_fall",
+        )
         shape = (
             (len(sectors), len(CARRIERS), len(years)) if per_carrier else (len(sectors), len(years))
         )

@@ -99,9 +99,10 @@ def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     sum_c final_use[s,c,y] * eff[s,c,y] = useful[s,y]
     |final_use[s,c,y]*eff[s,c,y] - final_use[s,c,y-1]*eff[s,c,y-1]*useful[s,y]/useful[s,y-1]|
         <= max_switch[s] * period_length[y-1] * useful[s,y]
-    with the upward bound tightened to max_rise[s,c] where given (max_rise = 0: a one-way
-    floor, the carrier's share of the sector never rises again, e.g. coal in buildings once
-    clean heating has replaced it).
+    with the upward bound tightened to max_rise[s,c] and the downward one to max_fall[s,c]
+    where given (max_rise = 0: the carrier's share of the sector never rises again, e.g. coal
+    in buildings once clean heating has replaced it; max_fall = 0: it never falls again, e.g.
+    electricity once end uses are electrified).
     """
     if not has_final_energy(d):
         return
@@ -125,9 +126,12 @@ def define_demand_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         def rule(m: pyo.ConcreteModel, s: str, c: str, y: int) -> pyo.Expression:
             prev = d.previous_year(y)
             rate = d.series("final_max_switch", y, sector=s)
-            rise = d.series("final_max_rise", y, sector=s, carrier=c)
-            if direction > 0 and rise == rise:
-                rate = min(rate, rise) if rate == rate else rise
+            # one-way floors and ceilings tighten the switching speed in one direction
+            bound = d.series(
+                f"final_max_{'rise' if direction > 0 else 'fall'}", y, sector=s, carrier=c
+            )
+            if bound == bound:
+                rate = min(rate, bound) if rate == rate else bound
             eff, eff_prev = efficiency(d, s, c, y), efficiency(d, s, c, prev) if prev else 0
             if prev is None or rate != rate or eff != eff or eff_prev != eff_prev:
                 return pyo.Constraint.Skip
