@@ -82,3 +82,39 @@ def test_a_2026_target_against_the_2025_history_is_screened(tmp_path: Path) -> N
     assert result.exit_code == 3, result.output
     assert "targets.coal_output.2026.max" in result.output
     assert "1305 Mt in 2025 (history.csv raw_coal_output S38, history.fix)" in result.output
+
+
+def test_a_smaller_gas_resource_caps_gas_output_in_the_sweep(tmp_path: Path) -> None:
+    """sweep-fyp15 samples the gas resource: below 1 the plan's gas output shrinks with it
+    after the base year (the shortfall is bought in); at or above 1 it stays as planned."""
+    out = tmp_path / "sweep.nc"
+    result = CliRunner().invoke(
+        app,
+        [
+            "sweep",
+            str(SCENARIOS / "sweep-fyp15.yaml"),
+            "--samples",
+            "24",
+            "--seed",
+            "3",
+            "--no-progress",
+            "--set",
+            "years=[2020, 2025, 2030]",
+            "--set",
+            "history.until=2025",
+            "--set",
+            "targets={cbm_output_min: {2030: 30}}",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    ds = xr.open_dataset(out, engine="h5netcdf")
+    resource = ds["input_gas_resource"].values
+    gas = ds["cbm_output"].sel(year=2030).values
+    nominal = gas[resource >= 1.0]
+    assert (resource < 1.0).any() and (resource >= 1.0).any()
+    np.testing.assert_allclose(nominal, nominal[0], rtol=1e-9)
+    shrunk = resource < 1.0
+    np.testing.assert_allclose(gas[shrunk], nominal[0] * resource[shrunk], rtol=1e-6)
+    assert float(ds["cbm_output"].sel(year=2020).std()) == pytest.approx(0.0, abs=1e-9)

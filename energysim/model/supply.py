@@ -185,7 +185,11 @@ def define_gas_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
         def grade_rule(m: pyo.ConcreteModel, k: int, y: int) -> pyo.Expression:
             limit = gas_grade_limit(d, k, y)
-            return pyo.Constraint.Skip if limit != limit else m.gas_grade[k, y] <= limit
+            if limit != limit:
+                return pyo.Constraint.Skip
+            if k > 1:  # new wells: how much the resource yields is uncertain (sweeps)
+                limit = scaled(limit, multiplier(m, d, "gas_resource", y))
+            return m.gas_grade[k, y] <= limit
 
         m.gas_grade_limit = pyo.Constraint(GAS_GRADES, m.years, rule=grade_rule)
         m.gas_grade_sum = pyo.Constraint(

@@ -12,6 +12,7 @@ the model, so a persistent solver re-solves a sample by changing these Params on
   wind_yield, solar_yield        profile coefficient of capacity, min(1, cf * multiplier)
   export_demand     right-hand side of export_demand
   coal_shipped_out  upper bound of coal_shipped_out
+  gas_resource      output limits of the gas grades of new wells (grades 2 and 3)
 
 The pinned base year is history: its inputs are not multiplied. Without sample multipliers (the
 default, as for `run`) every family builds the same expressions as before, number for number.

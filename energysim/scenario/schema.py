@@ -159,6 +159,7 @@ UncertainParameter = Literal[
     "solar_yield",
     "export_demand",
     "coal_shipped_out",
+    "gas_resource",
 ]
 
 

@@ -32,7 +32,8 @@ def account(
     coal_output  = (coal burnt + final coal) / tce_per_t + coking + chemicals + shipped out;
                    mined by tranche, cheapest first
     gas_import   = gas needed (incl. the plan's sales out of the province) - the plan's own
-                   output (output lowered if more than needed)
+                   output (output lowered if more than needed, or if the sampled gas
+                   resource is below 1: output x min(gas_resource, 1) after the base year)
     costs as in `energysim.model.objective`, million CNY per year, reported in CNY/yr
     """
     n, years, _ = out.generation.shape
@@ -77,7 +78,11 @@ def account(
     gas_need = (burnt[:, :, gas] + final_fossil["gas"]) / system.tce_gas[
         None
     ] + system.gas_shipped_out
-    gas_output = np.minimum(system.gas_output[None], gas_need)
+    # a smaller gas resource than planned caps the plan's own output (after the base year);
+    # a larger one leaves it as planned: the simulation does not re-plan drilling
+    resource = np.minimum(m["gas_resource"][:, None], 1.0) * np.ones((1, years))
+    resource[:, 0] = 1.0
+    gas_output = np.minimum(system.gas_output[None] * resource, gas_need)
     gas_import = gas_need - gas_output
 
     coal_price = system.fuel_price[coal][None] * m["coal_price"][:, None]
