@@ -4,11 +4,14 @@ only the drivers to history, and print how far the model's decisions sit from th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from energysim.cli.run import execute
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 def backcast(
@@ -39,7 +42,7 @@ def backcast(
     execute(scenario, out, time_limit, tee=False, summary=backcast_summary)
 
 
-def backcast_summary(ds) -> str:
+def backcast_summary(ds: xr.Dataset) -> str:
     """What was held to history, then the accuracy table."""
     from energysim.results.history import accuracy_table
 

@@ -26,6 +26,7 @@ from energysim.report.labels import (
     text,
 )
 from energysim.report.output import atomic_path
+from energysim.report.pathway import co2_by_sector
 from energysim.report.targets import scenario_of
 
 FORMATS = ("png", "svg")
@@ -222,13 +223,7 @@ def co2(ds: xr.Dataset, lang: str) -> Figure:
     series["coal"] = series["coal"] + coking
     series["process"] = ds["co2_process"].values
     _stack(by_fuel, years, series, lang, labels=CARRIER_NAMES[lang])
-    sectors = {"power_heat": ds["co2_power_heat"].sum("fuel").values}
-    final = ds["co2_final"].sum("fuel")
-    sectors |= {str(s): final.sel(sector=s).values for s in final.sector.values}
-    if "co2_coking" in ds:
-        sectors["coal_to_coking"] = ds["co2_coking"].values
-    sectors["process"] = ds["co2_process"].values
-    _stack(by_sector, years, sectors, lang)
+    _stack(by_sector, years, co2_by_sector(ds), lang)
     targets = _targets(ds)
     for ax, key in ((by_fuel, "co2_by_fuel"), (by_sector, "co2_by_sector")):
         ax.plot(years, ds["co2_emissions"].values, "k-o", lw=1)

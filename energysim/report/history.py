@@ -20,6 +20,7 @@ from energysim.report.labels import (
     text,
 )
 from energysim.report.targets import scenario_of
+from energysim.results.history import group_total
 
 # Targets of the carbon-peak implementation plan for 2025 (晋政发〔2022〕29号, SOURCES.md)
 NON_FOSSIL_TARGET_2025 = 0.12
@@ -115,16 +116,11 @@ def plan_vs_actual(ds: xr.Dataset, lang: str) -> list[list[str]]:
         return f"{100 * float(value):.0f} %" if percent else f"{float(value):.4g}"
 
     share = ds["electricity_share_final"].sel(year=PLAN_YEAR)
-    capacity = ds["capacity"].sel(year=PLAN_YEAR)
-    coal_fired = capacity.sel(
-        technology=[
-            t
-            for t, f in zip(ds.technology.values, ds.technology_fuel.values, strict=True)
-            if f == "coal"
-        ]
-    ).sum()
-    standing = capacity.sel(technology=[t for t in ds.technology.values if t != "battery"]).sum()
-    clean_share = float(1 - coal_fired / standing)
+    clean_share = float(
+        (group_total(ds, "capacity", "new_and_clean") / group_total(ds, "capacity", "total")).sel(
+            year=PLAN_YEAR
+        )
+    )
     clean_actual = actual("capacity_new_and_clean")
     if clean_actual != none:
         clean_actual = f"{100 * float(clean_actual) / float(actual('capacity_total')):.1f} %"

@@ -10,10 +10,13 @@ from energysim.report.labels import name, text
 
 
 def co2_by_sector(ds: xr.Dataset) -> dict[str, np.ndarray]:
-    """CO2 (Mt) by sector and year: power and heat, each final sector, industrial processes."""
+    """CO2 (Mt) by sector and year: power and heat, each final sector, coke ovens, industrial
+    processes."""
     sectors = {"power_heat": ds["co2_power_heat"].sum("fuel").values}
     final = ds["co2_final"].sum("fuel")
     sectors |= {str(s): final.sel(sector=s).values for s in final.sector.values}
+    if "co2_coking" in ds:
+        sectors["coal_to_coking"] = ds["co2_coking"].values
     sectors["process"] = ds["co2_process"].values
     return sectors
 

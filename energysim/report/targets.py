@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from energysim.model.history import members
+from energysim.results.history import group_total
 
 TOLERANCE = 1e-6  # relative; solver tolerances are far below it
 
@@ -80,14 +80,9 @@ def check_targets(ds: xr.Dataset) -> list[TargetCheck]:
                 met,
             )
         )
-    capacity = ds["capacity"]
-    techs = capacity.technology.values.tolist()
-    kinds = dict(zip(techs, ds.technology_kind.values.tolist(), strict=True))
-    fuels = dict(zip(techs, ds.technology_fuel.values.tolist(), strict=True))
 
     def group(name: str, year: int) -> float:
-        chosen = members(name, techs, kinds, fuels)
-        return float(capacity.sel(technology=chosen, year=year).sum())
+        return float(group_total(ds, "capacity", name).sel(year=year))
 
     for year, limit in sorted(targets.get("wind_solar_capacity_min", {}).items()):
         value = group("wind_solar", int(year))

@@ -20,15 +20,17 @@ from energysim.model.history import GROUPS, members
 Counterpart = Callable[[xr.Dataset], xr.DataArray]
 
 
-def _sum(variable: str, group: str) -> Counterpart:
-    def total(ds: xr.Dataset) -> xr.DataArray:
-        techs = ds.technology.values.tolist()
-        kinds = dict(zip(techs, ds.technology_kind.values.tolist(), strict=True))
-        fuels = dict(zip(techs, ds.technology_fuel.values.tolist(), strict=True))
-        chosen = members(group, techs, kinds, fuels)
-        return ds[variable].sel(technology=chosen).sum("technology")
+def group_total(ds: xr.Dataset, variable: str, group: str) -> xr.DataArray:
+    """`variable` (technology, ...) summed over a statistical group of technologies
+    (`energysim.model.history.GROUPS`: total, thermal, coal, wind_solar, new_and_clean, ...)."""
+    techs = ds.technology.values.tolist()
+    kinds = dict(zip(techs, ds.technology_kind.values.tolist(), strict=True))
+    fuels = dict(zip(techs, ds.technology_fuel.values.tolist(), strict=True))
+    return ds[variable].sel(technology=members(group, techs, kinds, fuels)).sum("technology")
 
-    return total
+
+def _sum(variable: str, group: str) -> Counterpart:
+    return lambda ds: group_total(ds, variable, group)
 
 
 # Each statistic with a model counterpart: how to compute it from a results Dataset.
