@@ -143,8 +143,9 @@ def history_dataset(
         if s.year in years:
             i, j = names.index(s.variable), years.index(s.year)
             value[i, j], source[i, j], level[i, j] = s.value, s.source, s.confidence
+    tuned_set = set(tuned)
     in_sample = np.array(
-        [[(n, y) in set(tuned) or y == years[0] for y in years] for n in names], dtype=bool
+        [[(n, y) in tuned_set or y == years[0] for y in years] for n in names], dtype=bool
     ).reshape(shape)
     dims = ("statistic", "year")
     return xr.Dataset(

@@ -90,7 +90,8 @@ def add_history(
         error = 100.0 * (model - statistic) / statistic
     ds["history_error"] = (("statistic", "year"), error, {"units": "%"})
     years = [int(y) for y in ds.year.values]
-    held = np.array([[(n, y) in set(fixed) for y in years] for n in names], dtype=bool)
+    held_pairs = set(fixed)
+    held = np.array([[(n, y) in held_pairs for y in years] for n in names], dtype=bool)
     ds["history_fixed"] = (("statistic", "year"), held.reshape(len(names), len(years)))
     after_base = (np.arange(len(years)) > 0) & ~ds["history_fixed"].values
     in_sample = ds["history_in_sample"].values
