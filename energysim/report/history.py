@@ -97,9 +97,7 @@ def plan_vs_actual(ds: xr.Dataset, lang: str) -> list[list[str]]:
         return none
 
     def band(key: str) -> str:
-        entry = (targets.get(key) or {}).get(str(PLAN_YEAR)) or (targets.get(key) or {}).get(
-            PLAN_YEAR
-        )
+        entry = (targets.get(key) or {}).get(str(PLAN_YEAR))  # JSON keys are strings
         if not entry:
             return "-"
         low, high = (f"{entry[k]:g}" if entry.get(k) is not None else "" for k in ("min", "max"))
@@ -110,7 +108,7 @@ def plan_vs_actual(ds: xr.Dataset, lang: str) -> list[list[str]]:
         if method is not None and entry.get("method", "calorific") != method:
             return "-"
         entry = entry.get("min", entry)
-        value = entry.get(str(PLAN_YEAR), entry.get(PLAN_YEAR))
+        value = entry.get(str(PLAN_YEAR))
         if value is None:
             return "-"
         return f"{100 * float(value):.0f} %" if percent else f"{float(value):.4g}"
