@@ -1,10 +1,11 @@
 """Accuracy of representative days against the hourly model of the same years.
 
-    python -m benchmarks.accuracy [SCENARIO] [--days 4 8 12 24 48] [--year 2030]
-                                  [--save DIR] [--reference DIR/hourly.nc]
+    python -m benchmarks.accuracy [SCENARIO] [--days 4 8 12 24 48] [--segments 6 8 12]
+                                  [--year 2030] [--save DIR] [--reference DIR/hourly.nc]
 
 solves SCENARIO (default scenarios/hourly-2030.yaml) on all 8,760 hours and again on
-`seasonal_hours` and with `representative_days` for each k, and prints a Markdown table of the
+`seasonal_hours` and with `representative_days` for each k (and each k with its days' hours
+grouped into each number of `--segments`), and prints a Markdown table of the
 deviations from the hourly model: objective, CO2 and capacity by technology in `--year`, with
 build and solve times.
 `--save` keeps every results file; `--reference` reuses a saved hourly one instead of solving
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model.build import build_model
 from energysim.results.extract import to_dataset
 from energysim.results.netcdf import read_netcdf, write_netcdf
@@ -62,9 +63,7 @@ def solved(scenario_file: Path, overrides: list[str], label: str) -> xr.Dataset:
     """The results Dataset of the scenario with `overrides`; build time in its attrs."""
     started = time.perf_counter()
     scenario = load_scenario(scenario_file, overrides)
-    inputs = load_inputs(
-        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-    )
+    inputs = scenario_inputs(scenario)
     model, data = build_model(scenario, inputs)
     built = time.perf_counter()
     result = solve(model, scenario.solver)
@@ -116,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO)
     parser.add_argument("--days", type=int, nargs="*", default=list(DEFAULT_DAYS))
+    parser.add_argument("--segments", type=int, nargs="*", default=[], help="segments a day")
     parser.add_argument("--year", type=int, default=2030, help="year compared (capacity, CO2)")
     parser.add_argument("--save", type=Path, help="folder for every results file")
     parser.add_argument("--reference", type=Path, help="a saved hourly results file")
@@ -124,6 +124,14 @@ def main(argv: list[str] | None = None) -> None:
     runs += [("seasonal_hours", ["time.resolution=seasonal_hours"])]  # the default, for scale
     runs += [
         (f"{k} days", ["time.resolution=representative_days", f"time.days={k}"]) for k in args.days
+    ]
+    runs += [
+        (
+            f"{k} days x {g} segments",
+            ["time.resolution=representative_days", f"time.days={k}", f"time.segments={g}"],
+        )
+        for k in args.days
+        for g in args.segments
     ]
     outcomes = []
     if args.reference:

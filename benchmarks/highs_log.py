@@ -15,7 +15,7 @@ import argparse
 import time
 from pathlib import Path
 
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model import dispatch
 from energysim.model.build import build_model
 from energysim.scenario import load_scenario
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.highs_log", description=__doc__)
     parser.add_argument("--days", type=int, default=24)
+    parser.add_argument("--segments", type=int, help="segments a day (default: 24 hours)")
     parser.add_argument("--linked", action="store_true", help="previous storage formulation")
     parser.add_argument("--mps", type=Path, help="also write the LP to this MPS file")
     parser.add_argument("--time-limit", type=float, default=600.0)
@@ -43,11 +44,10 @@ def main(argv: list[str] | None = None) -> None:
             "targets.electricity_share_final.method=coal_equivalent",
             "time.resolution=representative_days",
             f"time.days={args.days}",
+            *([f"time.segments={args.segments}"] if args.segments else []),
         ],
     )
-    inputs = load_inputs(
-        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-    )
+    inputs = scenario_inputs(scenario)
     model, _ = build_model(scenario, inputs)
     built = time.perf_counter()
     lp = compile_lp(model)

@@ -25,7 +25,7 @@ import numpy as np
 from pyomo.contrib.solver.solvers.highs import Highs as ContribHighs
 
 from benchmarks.runner import Case, Context, Figure, Timings, benchmark
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model.build import build_model
 from energysim.results.extract import to_dataset
 from energysim.results.netcdf import write_netcdf
@@ -99,9 +99,7 @@ def _pipeline(case: LPCase, context: Context, t: Timings) -> dict:
     """One pass through every phase; returns what the figures and checks need."""
     with t.phase("load scenario + inputs"):
         scenario = load_scenario(ROOT / case.scenario, list(case.overrides))
-        inputs = load_inputs(
-            scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-        )
+        inputs = scenario_inputs(scenario)
     with t.phase("build (Pyomo)"):
         model, data = build_model(scenario, inputs)
     if case.contrib:

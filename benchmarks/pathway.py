@@ -25,7 +25,7 @@ from pathlib import Path
 import highspy
 
 from benchmarks.runner import Case, Context, Figure, Phase, Timings, benchmark
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model import dispatch
 from energysim.model.build import build_model
 from energysim.scenario import load_scenario
@@ -59,9 +59,7 @@ def _plan_run(days: int, years: str | None, interday_hours: float, t: Timings, t
     try:
         with t.phase(f"{tag}: load scenario + inputs"):
             scenario = _scenario(days, years)
-            inputs = load_inputs(
-                scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-            )
+            inputs = scenario_inputs(scenario)
         with t.phase(f"{tag}: build (Pyomo)"):
             model, _ = build_model(scenario, inputs)
     finally:
@@ -132,9 +130,7 @@ def plan_case(days: int, years: str | None) -> Case:
 
 def myopic_case(years: str | None, days: int | None) -> Case:
     scenario = _scenario(days, years)
-    inputs = load_inputs(
-        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-    )
+    inputs = scenario_inputs(scenario)
     t = Timings()
     with t.phase("perfect foresight: build"):
         model, _ = build_model(scenario, inputs)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyomo.environ as pyo
 import xarray as xr
 
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model.build import build_model
 from energysim.model.data import ModelData
 from energysim.results.extract import to_dataset
@@ -22,9 +22,7 @@ def solve_scenario(
 ) -> tuple[pyo.ConcreteModel, ModelData, SolveResult, xr.Dataset | None]:
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, list(overrides))
-    inputs = load_inputs(
-        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-    )
+    inputs = scenario_inputs(scenario)
     model, data = build_model(scenario, inputs)
     result = solve(model, scenario.solver)
     ds = to_dataset(model, data, result) if result.status is Status.OPTIMAL else None

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from energysim.cli.app import app
 from energysim.cli.run import with_stress
-from energysim.inputs import load_inputs
+from energysim.inputs import load_inputs, scenario_inputs
 from energysim.model.build import build_model
 from energysim.model.data import prepare
 from energysim.model.policy import TARGET_FAMILIES
@@ -93,9 +93,7 @@ def inputs_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _load(file: str, inputs_folder: Path, *overrides: str):
     scenario = load_scenario(FIXTURES / file, [f"inputs={inputs_folder}", *overrides])
-    inputs = load_inputs(
-        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-    )
+    inputs = scenario_inputs(scenario)
     return scenario, inputs
 
 

@@ -20,6 +20,7 @@ from tests.helpers import ROOT, solve_scenario
 BASE = ROOT / "scenarios" / "base.yaml"
 SHORT = ("years=[2020, 2030]",)
 REPRESENTATIVE = ("time.resolution=representative_days", "time.days=8")
+SEGMENTED = (*REPRESENTATIVE, "time.segments=5")  # storage steps of several hours
 
 
 def annual_storage_energy(model, data, t: str, y: int) -> tuple[float, float]:
@@ -31,7 +32,9 @@ def annual_storage_energy(model, data, t: str, y: int) -> tuple[float, float]:
     return eta * stored, taken / eta
 
 
-@pytest.mark.parametrize("time", [(), REPRESENTATIVE], ids=["seasonal_hours", "rep_days"])
+@pytest.mark.parametrize(
+    "time", [(), REPRESENTATIVE, SEGMENTED], ids=["seasonal_hours", "rep_days", "segments"]
+)
 def test_storage_never_ends_a_year_with_more_than_it_started_plus_charging(time) -> None:
     # 2045 with a carbon price: enough wind and solar that price spreads pay for storage
     dispatched = ("years=[2020, 2030, 2045]", "carbon_policy.price={2030: 300}")

@@ -51,7 +51,7 @@ def execute(
 ) -> xr.Dataset:
     """Build, solve, write the results file and run log, print the KPIs (and `summary`);
     an infeasible scenario is diagnosed and ends the command with exit code 3."""
-    from energysim.inputs import load_inputs
+    from energysim.inputs import scenario_inputs
     from energysim.model.build import build_model
     from energysim.model.data import prepare
     from energysim.results.extract import to_dataset
@@ -64,9 +64,7 @@ def execute(
     out = out or Path("results") / f"{scenario.name}.nc"
     check_writable(out)  # before the build and solve, not after
     log = RunLog(out.with_suffix(".log"))
-    inputs = load_inputs(
-        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-    )
+    inputs = scenario_inputs(scenario)
     data = prepare(scenario, inputs)
     conflicts = [] if scenario.stress.enabled else impossible_targets(data)
     if conflicts:

@@ -75,7 +75,7 @@ def sweep(
 ) -> None:
     """Sweep a scenario's uncertain parameters over a plan (or re-optimise it per sample);
     write results and a summary."""
-    from energysim.inputs import load_inputs
+    from energysim.inputs import scenario_inputs
     from energysim.results.netcdf import check_writable
     from energysim.scenario import load_scenario
     from energysim.sweep import compiled
@@ -134,9 +134,7 @@ def sweep(
         )
     final = out or Path("results") / f"{scenario.name}-sweep.nc"
     check_writable(final)  # before any sampling or solving
-    inputs = load_inputs(
-        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-    )
+    inputs = scenario_inputs(scenario)
     drawn = draw_samples(scenario.uncertainty, samples, seed)
     if mode == "optimise":
         precision = "float64"  # LP results; --precision and --max-memory are for the kernel

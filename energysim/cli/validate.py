@@ -22,7 +22,7 @@ def validate(
     from energysim.scenario import load_scenario
 
     if inputs:  # the inputs and the screening need xarray, pandas and the model's lookups
-        from energysim.inputs import load_inputs
+        from energysim.inputs import scenario_inputs
         from energysim.model.data import prepare
         from energysim.solve.screening import impossible_targets
 
@@ -31,9 +31,7 @@ def validate(
         try:
             scenario = load_scenario(file, set_)
             if inputs:
-                data = load_inputs(
-                    scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-                )
+                data = scenario_inputs(scenario)
                 found = impossible_targets(prepare(scenario, data))
                 impossible.extend(found)
                 if found:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
@@ -27,6 +28,9 @@ from energysim.inputs.tables import (
     read_table,
 )
 from energysim.inputs.timeslices import time_slices
+
+if TYPE_CHECKING:
+    from energysim.scenario.schema import Scenario
 
 TECHNOLOGY_UNITS = {
     "capex": "CNY/kW",
@@ -135,6 +139,7 @@ def load_inputs(
     years: Sequence[int],
     resolution: str = "seasonal_hours",
     days: int | None = None,
+    segments: int | None = None,
 ) -> xr.Dataset:
     """All inputs of `folder` on `years` and on the time slices of `resolution`."""
     folder = Path(folder)
@@ -200,11 +205,17 @@ def load_inputs(
         raise InputError(problems)
     if statistics:
         ds = ds.merge(history_dataset(statistics, tuned, years))
-    slices = time_slices(folder, resolution, days)
+    slices = time_slices(folder, resolution, days, segments)
     ds = ds.merge(slices)
     ds.attrs["inputs_folder"] = folder.name
     ds.attrs["inputs_hash"] = inputs_hash(folder)
     return ds
+
+
+def scenario_inputs(scenario: Scenario) -> xr.Dataset:
+    """The inputs of a scenario (its inputs folder, years and time resolution)."""
+    time = scenario.time
+    return load_inputs(scenario.inputs, scenario.years, time.resolution, time.days, time.segments)
 
 
 def inputs_hash(folder: Path) -> str:

@@ -3,10 +3,11 @@
 `seasonal_hours` averages each profile over the hours of a season at each hour of the day
 (4 x 24 = 96 slices). `hourly` keeps all 8,760 hours in order. `representative_days` groups the
 365 days into k clusters of similar days (all profiles jointly) and keeps one real day of each
-cluster, its medoid, rescaled so every profile keeps its annual energy (k x 24 slices);
-`day_cluster` records the cluster of every chronological day so storage can be linked across
-days. Each slice's weight is its number of hours, so weights sum to 8,760 and the annual energy
-of every profile is preserved.
+cluster, its medoid, rescaled so every profile keeps its annual energy (k x 24 slices, or k x
+n with the day's hours grouped into n chronological segments); `day_cluster` records the
+cluster of every chronological day so storage can be linked across days. Each slice's weight is
+the number of hours it stands for, so weights sum to 8,760 and the annual energy of every
+profile is preserved; `slice_duration` is its own length in hours (the storage step).
 """
 
 from __future__ import annotations
@@ -131,10 +132,16 @@ def numeric_table(path: Path, header: list[str], lines: list[list[str]]) -> np.n
 
 
 def time_slices(
-    folder: Path, resolution: str = "seasonal_hours", days: int | None = None
+    folder: Path,
+    resolution: str = "seasonal_hours",
+    days: int | None = None,
+    segments: int | None = None,
 ) -> xr.Dataset:
     """Slices of `resolution` from hourly_profiles.csv, or the explicit time_slices.csv of a
-    small custom inputs folder (columns slice, weight and the profiles; weights sum to 8,760)."""
+    small custom inputs folder (columns slice, weight and the profiles; weights sum to 8,760).
+
+    With representative days, `segments` (1..24, default 24) groups each day's hours into that
+    many chronological segments of varying length (`segment_days`)."""
     if (folder / "time_slices.csv").is_file():
         return _explicit_slices(folder / "time_slices.csv")
     path = folder / "hourly_profiles.csv"
@@ -146,6 +153,7 @@ def time_slices(
         season = np.array([SEASON_OF_MONTH[int(m)] for m in hourly["month"]])
         hour = hourly["hour_of_day"].astype(int)
         previous = np.roll(index, 1)
+        duration = np.ones(8760)
     elif resolution == "seasonal_hours":
         season_of_hour = np.array([SEASONS.index(SEASON_OF_MONTH[int(m)]) for m in hourly["month"]])
         group = season_of_hour * 24 + hourly["hour_of_day"].astype(int)
@@ -157,19 +165,30 @@ def time_slices(
         season = np.repeat(SEASONS, 24)
         hour = np.tile(np.arange(24), 4)
         previous = (index // 24) * 24 + (index - 1) % 24  # cyclic within each season's day
+        duration = np.ones(96)
     elif resolution == "representative_days":
         day_cluster = cluster_days(hourly, _checked_days(days, path))
         k = int(day_cluster.max()) + 1
         members = np.bincount(day_cluster, minlength=k)
+        profiles = representative_profiles(hourly, day_cluster)
+        starts = segment_days(profiles, hourly, _checked_segments(segments, path))
+        length = [np.diff(start, append=24) for start in starts]
         values = {
-            name: profile.ravel()
-            for name, profile in representative_profiles(hourly, day_cluster).items()
+            name: np.concatenate(
+                [np.add.reduceat(profile[c], starts[c]) / length[c] for c in range(k)]
+            )
+            for name, profile in profiles.items()
         }
-        index = np.arange(k * 24)
-        weight = np.repeat(members, 24).astype(float)  # each hour of a cluster's day: n_c hours
-        season = np.repeat([_main_season(hourly, day_cluster == c) for c in range(k)], 24)
-        hour = np.tile(np.arange(24), k)
-        previous = (index // 24) * 24 + (index - 1) % 24  # within each representative day
+        per_day = np.array([len(start) for start in starts])
+        day = np.repeat(np.arange(k), per_day)
+        first = np.cumsum(per_day) - per_day  # index of each day's first slice
+        index = np.arange(int(per_day.sum()))
+        duration = np.concatenate(length).astype(float)
+        weight = members[day] * duration  # each slice of a cluster's day: n_c x its hours
+        seasons = [_main_season(hourly, day_cluster == c) for c in range(k)]
+        season = np.array(seasons)[day]
+        hour = np.concatenate(starts)
+        previous = first[day] + (index - first[day] - 1) % per_day[day]  # cyclic within the day
     else:
         raise InputError(
             [
@@ -190,7 +209,12 @@ def time_slices(
     )
     ds["slice_season"] = ("slice", season)
     ds["slice_hour"] = ("slice", hour, {"units": "hour of day"})
-    ds["slice_previous"] = ("slice", previous, {"long_name": "slice one hour earlier (storage)"})
+    ds["slice_previous"] = ("slice", previous, {"long_name": "the slice before (storage)"})
+    ds["slice_duration"] = (
+        "slice",
+        duration,
+        {"units": "h", "long_name": "hours from the start of the slice to the next (storage step)"},
+    )
     for name in PROFILES:
         ds[name] = ("slice", values[name], {"units": UNITS[name]})
     if resolution == "representative_days":
@@ -200,7 +224,7 @@ def time_slices(
             day_cluster,
             {"long_name": "representative day (cluster) of each chronological day"},
         )
-        ds["slice_day"] = ("slice", index // 24, {"long_name": "representative day of the slice"})
+        ds["slice_day"] = ("slice", day, {"long_name": "representative day of the slice"})
     ds["peak_load_pu"] = (
         (),
         float(hourly["load_pu"].max()),
@@ -283,6 +307,77 @@ def representative_profiles(
     return profiles
 
 
+def segment_days(
+    profiles: dict[str, np.ndarray], hourly: dict[str, np.ndarray], segments: int
+) -> list[np.ndarray]:
+    """The first hour of each segment of each representative day (k arrays of `segments`).
+
+    Time-series segmentation (Pineda and Morales 2018; Hoffmann et al., Applied Energy 304
+    (2021) 117825, as in tsam and PyPSA-Eur's `SEG` option): a day's hours are grouped into
+    chronological segments of varying length, so flat night hours merge while the solar and
+    load ramps keep their hours. For each day the partition is the one of least squared
+    distance of the hours from their segment's mean, all profiles jointly (each scaled to
+    [0, 1] over the year, as for clustering the days), found exactly by dynamic programming:
+
+        cost[n][j] = min_i cost[n-1][i] + sse(hours i..j-1)
+
+    Deterministic; 24 segments give the 24 hours unchanged.
+    """
+    k = next(iter(profiles.values())).shape[0]
+    if segments >= 24:
+        return [np.arange(24) for _ in range(k)]
+    scaled = []
+    for name, profile in profiles.items():
+        span = hourly[name].max() - hourly[name].min()
+        scaled.append((profile - hourly[name].min()) / span if span > 0 else 0 * profile)
+    days = np.stack(scaled, axis=2)  # (k, 24, profiles)
+    return [_optimal_segments(days[c], segments) for c in range(k)]
+
+
+def _optimal_segments(day: np.ndarray, segments: int) -> np.ndarray:
+    """Start hours of the least-squares partition of the rows of `day` into `segments`
+    contiguous groups (dynamic programming over prefix sums)."""
+    hours = day.shape[0]
+    total = np.vstack([np.zeros(day.shape[1]), np.cumsum(day, axis=0)])
+    squares = np.concatenate([[0.0], np.cumsum((day**2).sum(axis=1))])
+
+    def sse(i: int, j: int) -> float:  # hours i..j-1
+        part = total[j] - total[i]
+        return float(squares[j] - squares[i] - part @ part / (j - i))
+
+    cost = np.full((segments + 1, hours + 1), np.inf)
+    start = np.zeros((segments + 1, hours + 1), dtype=int)
+    cost[0, 0] = 0.0
+    for n in range(1, segments + 1):
+        for j in range(n, hours - segments + n + 1):
+            options = [cost[n - 1, i] + sse(i, j) for i in range(n - 1, j)]
+            best = int(np.argmin(options))  # first minimum: ties resolved the same way always
+            cost[n, j], start[n, j] = options[best], n - 1 + best
+    starts, j = [], hours
+    for n in range(segments, 0, -1):
+        j = start[n, j]
+        starts.append(j)
+    return np.array(starts[::-1])
+
+
+def _checked_segments(segments: int | None, path: Path) -> int:
+    if segments is None:
+        return 24
+    if isinstance(segments, bool) or not 1 <= int(segments) <= 24:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "time.segments",
+                    f"representative days take 1 to 24 segments a day (got {segments!r})",
+                )
+            ]
+        )
+    return int(segments)
+
+
 def _checked_days(days: int | None, path: Path) -> int:
     if days is None or isinstance(days, bool) or not 1 <= int(days) <= DAYS_PER_YEAR:
         raise InputError(
@@ -331,6 +426,7 @@ def _explicit_slices(path: Path) -> xr.Dataset:
     ds = xr.Dataset(coords={"slice": ("slice", index)})
     ds["slice_weight"] = ("slice", weight, {"units": "h"})
     ds["slice_previous"] = ("slice", np.roll(index, 1))
+    ds["slice_duration"] = ("slice", np.ones(len(rows)), {"units": "h"})
     for name in PROFILES:
         ds[name] = (
             "slice",

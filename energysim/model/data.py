@@ -114,6 +114,7 @@ class ModelData:
                 "heat_pu",
                 "hydro_cf",
                 "slice_previous",
+                "slice_duration",
                 "slice_hour",
                 "slice_day",
             )

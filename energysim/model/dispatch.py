@@ -2,7 +2,8 @@
 balance, storage and the reserve margin.
 
 Dispatch variables are average power in GW over a slice; a slice of weight w hours turns GW
-into GWh. Storage steps are one hour (every slice is one hour of a day or of the year).
+into GWh. A storage step is the slice's duration (one hour, or a segment of a representative
+day).
 With representative days, storage that can hold a day's worth of discharge or more
 (energy_to_power >= INTERDAY_MIN_HOURS) is linked across the chronological days of the year;
 shorter storage (2 h batteries, 6 h pumped hydro) cycles within each representative day.
@@ -218,7 +219,8 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Storage power and energy limits and the state-of-charge balance.
 
     charge, discharge <= capacity
-    soc[st,y,s] = soc[st,y,prev(s)] + sqrt(eta) * charge[st,y,s] - discharge[st,y,s] / sqrt(eta)
+    soc[st,y,s] = soc[st,y,prev(s)]
+                  + duration[s] * (sqrt(eta) * charge[st,y,s] - discharge[st,y,s] / sqrt(eta))
 
     prev(s) comes from the time slices: the previous hour of the year, cyclic over the year
     (`hourly`), or the previous hour of the same day, cyclic within the day (`seasonal_hours`,
@@ -228,6 +230,7 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     define_storage_linking).
     """
     previous = d._profiles["slice_previous"]
+    duration = d._profiles.get("slice_duration", [1.0] * len(d.slices))
     linked = set(m.storage_linked)
 
     def charge_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
@@ -243,10 +246,10 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         eta = math.sqrt(d.tech("round_trip_efficiency", t, y))
         starts_day = t in linked and d.slice_value("slice_hour", s) == 0
         before = 0.0 if starts_day else m.state_of_charge[t, y, int(previous[s])]
-        return (
-            m.state_of_charge[t, y, s]
-            == before + eta * m.charge[t, y, s] - m.discharge[t, y, s] / eta
-        )
+        hours = float(duration[s])
+        charged = hours * eta * m.charge[t, y, s]
+        discharged = m.discharge[t, y, s] * (hours / eta)
+        return m.state_of_charge[t, y, s] == before + charged - discharged
 
     m.storage_charge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=charge_rule)
     m.storage_discharge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=discharge_rule)

@@ -384,7 +384,7 @@ def _add_conversion(ds: xr.Dataset, m: pyo.ConcreteModel, d: ModelData) -> None:
         [[v(fuel_use_mtce(m, d, t, y)) if t in m.generators else 0.0 for y in years] for t in techs]
     )
     attrs = {"units": "Mtce"}
-    for name in ("slice_season", "slice_hour", "slice_weight"):
+    for name in ("slice_season", "slice_hour", "slice_duration", "slice_weight"):
         if name in d.inputs:
             ds.coords[name] = ("slice", d.inputs[name].values, dict(d.inputs[name].attrs))
     ds.coords["technology_fuel"] = ("technology", [d.fuel[t] for t in techs])

@@ -123,7 +123,8 @@ class TimeResolution(Strict):
 
     `seasonal_hours`: 4 seasons x 24 hours averaged from the hourly profiles (96 slices).
     `hourly`: all 8,760 hours. `representative_days`: k typical days (`days`, default 24: the
-    README's accuracy table shows 24 days within 3 % of the hourly objective).
+    README's accuracy table shows 24 days within 3 % of the hourly objective), each day's hours
+    optionally grouped into `segments` chronological segments.
     """
 
     resolution: Literal["seasonal_hours", "hourly", "representative_days"] = "seasonal_hours"
@@ -132,6 +133,13 @@ class TimeResolution(Strict):
         ge=1,
         le=365,
         description=f"number of representative days (default {DEFAULT_REPRESENTATIVE_DAYS})",
+    )
+    segments: int | None = Field(
+        None,
+        ge=1,
+        le=24,
+        description="chronological segments of varying length each representative day's hours "
+        "are grouped into (time-series segmentation; default 24, the hours themselves)",
     )
 
     @model_validator(mode="before")
@@ -145,6 +153,8 @@ class TimeResolution(Strict):
     def _days_with_representative(self) -> TimeResolution:
         if self.resolution != "representative_days" and self.days is not None:
             raise ValueError("`days` is only used with resolution representative_days")
+        if self.resolution != "representative_days" and self.segments is not None:
+            raise ValueError("`segments` is only used with resolution representative_days")
         return self
 
 

@@ -30,7 +30,7 @@ import xarray as xr
 from pyomo.contrib.solver.common.results import SolutionStatus
 from pyomo.contrib.solver.solvers.highs import Highs
 
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model.build import build_model
 from energysim.model.data import ModelData
 from energysim.model.dispatch import energy_twh
@@ -296,9 +296,7 @@ def persistent_vs_rebuild(
     `uncertainty:` block; the largest relative difference of their objectives; and the time to
     read one sample's outputs (`sample_outputs`, the same for both, counted in neither)."""
     scenario = load_scenario(scenario_path, list(overrides))
-    inputs = load_inputs(
-        scenario.inputs, scenario.years, scenario.time.resolution, scenario.time.days
-    )
+    inputs = scenario_inputs(scenario)
     samples = draw_samples(scenario.uncertainty, n_samples, seed)
     started = time.perf_counter()
     lp = PersistentLP(scenario, inputs)

@@ -229,7 +229,7 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         years=np.array(years),
         discount_factor=np.array([d.discount_factor[y] for y in years]),
         weight=np.asarray(d._profiles["slice_weight"], dtype=float),
-        storage_window=24 if len(d.slices) % 24 == 0 else len(d.slices),
+        storage_window=storage_window(d),
         load_pu=np.asarray(d._profiles["load_pu"], dtype=float),
         heat_pu=np.asarray(d._profiles.get("heat_pu", np.zeros(len(d.slices))), dtype=float),
         technologies=generators,
@@ -316,6 +316,14 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         investment_parameter=[CAPEX_PARAMETER.get(t) for t in d.technologies],
         fixed_costs=fixed,
     )
+
+
+def storage_window(d: ModelData) -> int:
+    """Slices of one storage cycle: a representative day's slices (hours or segments), a day
+    of 24 slices (seasonal hours), or all slices."""
+    if "slice_day" in d._profiles:
+        return int(np.count_nonzero(d._profiles["slice_day"] == d._profiles["slice_day"][0]))
+    return 24 if len(d.slices) % 24 == 0 else len(d.slices)
 
 
 def plan_gas_cost(plan: xr.Dataset, years: list[int], table: np.ndarray) -> np.ndarray:
