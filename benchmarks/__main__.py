@@ -11,7 +11,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 # Importing a module registers its benchmarks, in this order (baselines first).
-from benchmarks import assembly, lp, machine, optimise, pathway, sweep  # noqa: F401  (registration)
+from benchmarks import (  # noqa: F401  (registration)
+    assembly,
+    lp,
+    machine,
+    optimise,
+    pathway,
+    screening,
+    sweep,
+)
 from benchmarks.runner import Context, markdown, record, run_all
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,9 +15,11 @@ import math
 
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.relational_expr import EqualityExpression
 
 from energysim.model import heat
 from energysim.model.data import HOURS_PER_YEAR, TWH_PER_MTCE, ModelData
+from energysim.model.rows import by_slice, linear, row
 from energysim.model.uncertain import YIELD_PARAMETER, capped, multiplier
 
 PROFILE_OF = {"wind": "wind_cf", "solar": "solar_cf", "hydro": "hydro_cf"}
@@ -105,35 +107,58 @@ def define_generation_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
         for t in m.generators
         for y in m.years
     }
-    position = {s: i for i, s in enumerate(d.slices)}
-
-    def available_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
-        factor = multiplier(m, d, YIELD_PARAMETER.get(t), y)
-        available = m.capacity[t, y] * capped(shape[t, y][position[s]], factor)
-        if t in variable:
-            return m.generation[t, y, s] + m.curtailment[t, y, s] == available
-        return m.generation[t, y, s] <= available
-
-    m.generation_available = pyo.Constraint(m.generators, m.years, m.slices, rule=available_rule)
-
-    def chp_must_run_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
-        min_load = d.tech("min_load", t, y, default=0.0)
-        if min_load == 0 or d.slice_value("heat_pu", s) <= 0:
-            return pyo.Constraint.Skip
-        return m.generation[t, y, s] >= min_load * availability(d, t, y, s) * m.capacity[t, y]
-
-    m.chp_must_run = pyo.Constraint(m.chp, m.years, m.slices, rule=chp_must_run_rule)
-
-
-def heat_demand(m: pyo.ConcreteModel, d: ModelData, y: int, s: int) -> pyo.Expression:
-    """District heat demand in slice s, GW: annual final heat (Mtce) shaped by heat_pu."""
-    return (
-        m.final_carrier_total["heat", y]
-        * TWH_PER_MTCE
-        * 1000.0
-        / HOURS_PER_YEAR
-        * d.slice_value("heat_pu", s)
+    generation = by_slice(m.generation)
+    curtailment = by_slice(m.curtailment)
+    rows: dict = {}
+    for t in m.generators:
+        for y in m.years:
+            factor = multiplier(m, d, YIELD_PARAMETER.get(t), y)
+            capacity = m.capacity[t, y]
+            gen = generation[t, y]
+            curt = curtailment[t, y] if t in variable else None
+            for i, s in enumerate(d.slices):
+                coefficient = capped(shape[t, y][i], factor)
+                if coefficient.__class__ is not float:  # a sampled yield: a Param expression
+                    available = capacity * coefficient
+                    rows[t, y, s] = gen[i] + curt[i] == available if curt else gen[i] <= available
+                elif curt:
+                    row(
+                        rows, (t, y, s), [(1, gen[i]), (1, curt[i]), (-coefficient, capacity)], 0, 0
+                    )
+                else:
+                    row(rows, (t, y, s), [(1, gen[i]), (-coefficient, capacity)], None, 0)
+    m.generation_available = pyo.Constraint(
+        m.generators, m.years, m.slices, rule=lambda m, *i: rows[i]
     )
+
+    heat = d._profiles["heat_pu"] if "heat_pu" in d._profiles else [0.0] * len(d.slices)
+    must_run: dict = {}
+    for t in m.chp:
+        for y in m.years:
+            min_load = d.tech("min_load", t, y, default=0.0)
+            if min_load == 0:
+                continue
+            capacity = m.capacity[t, y]
+            for i, s in enumerate(d.slices):
+                if heat[i] > 0:
+                    coefficient = min_load * shape[t, y][i]
+                    terms = [(coefficient, capacity), (-1, generation[t, y][i])]
+                    row(must_run, (t, y, s), terms, None, 0)
+    m.chp_must_run = pyo.Constraint(
+        m.chp, m.years, m.slices, rule=lambda m, *i: must_run.get(i, pyo.Constraint.Skip)
+    )
+
+
+def heat_demand(
+    m: pyo.ConcreteModel, d: ModelData, y: int, s: int, heat_pu: float | None = None
+) -> pyo.Expression:
+    """District heat demand in slice s, GW: annual final heat (Mtce) shaped by heat_pu (the
+    slice's value, when the caller has it at hand).
+
+    The constant factors stay a chain of products: the standard-form compiler multiplies them
+    in this order, and one pre-multiplied factor would round differently in the last bit."""
+    pu = d.slice_value("heat_pu", s) if heat_pu is None else float(heat_pu)
+    return m.final_carrier_total["heat", y] * TWH_PER_MTCE * 1000.0 / HOURS_PER_YEAR * pu
 
 
 def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -153,19 +178,30 @@ def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     chp = d.techs_of("chp")
     ratios = {y: {t: d.tech("heat_to_power", t, y, default=0.0) for t in chp} for y in d.years}
 
-    def chp_heat_rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
+    generation = by_slice(m.generation)
+    chp_heat, boiler_heat = by_slice(m.chp_heat), by_slice(m.boiler_heat)
+    heat_pu = d._profiles["heat_pu"] if has_heat else None
+    limits: dict = {}
+    balances: dict = {}
+    for y in m.years:
         ratio = ratios[y]
-        if not any(ratio.values()):
-            return m.chp_heat[y, s] == 0
-        return m.chp_heat[y, s] <= sum(ratio[t] * m.generation[t, y, s] for t in ratio)
+        chp_gen = [(ratio[t], generation[t, y]) for t in ratio]
+        active = any(ratio.values())
+        heat_y, boiler_y = chp_heat[(y,)], boiler_heat[(y,)]
+        for i, s in enumerate(d.slices):
+            if active:
+                terms = [(1, heat_y[i])] + [(-r, gen[i]) for r, gen in chp_gen]
+                row(limits, (y, s), terms, None, 0)
+            else:
+                row(limits, (y, s), [(1, heat_y[i])], 0, 0)
+            supplied = linear([(1, heat_y[i]), (1, boiler_y[i])])
+            if has_heat:
+                balances[y, s] = supplied == heat_demand(m, d, y, s, heat_pu[i])
+            else:
+                balances[y, s] = EqualityExpression((supplied, 0.0))
 
-    m.chp_heat_limit = pyo.Constraint(m.years, m.slices, rule=chp_heat_rule)
-
-    def heat_balance_rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
-        demand = heat_demand(m, d, y, s) if has_heat else 0.0
-        return m.chp_heat[y, s] + m.boiler_heat[y, s] == demand
-
-    m.heat_balance = pyo.Constraint(m.years, m.slices, rule=heat_balance_rule)
+    m.chp_heat_limit = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: limits[i])
+    m.heat_balance = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: balances[i])
     heat.define_heat_supply(m, d)
     coal_fired = [b for b in d.boilers if d.fuel[b] == "coal"]
     m.boiler_fuel = pyo.Expression(
@@ -178,9 +214,12 @@ def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     )
 
 
-def electricity_load(m: pyo.ConcreteModel, d: ModelData, y: int, s: int) -> pyo.Expression:
+def electricity_load(
+    m: pyo.ConcreteModel, d: ModelData, y: int, s: int, load_pu: float | None = None
+) -> pyo.Expression:
     """Load in slice s, GW: annual consumption (TWh) shaped by load_pu (mean 1)."""
-    return m.electricity_consumption[y] * 1000.0 / HOURS_PER_YEAR * d.slice_value("load_pu", s)
+    pu = d.slice_value("load_pu", s) if load_pu is None else float(load_pu)
+    return m.electricity_consumption[y] * 1000.0 / HOURS_PER_YEAR * pu
 
 
 def station_use_share(d: ModelData) -> float:
@@ -200,19 +239,29 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
         + unserved[y,s] = load[y,s] + sum_c export_flow[c,y,s] + heat_electricity[y,s]
     """
     net = 1.0 - station_use_share(d)
-    generators, storage, corridors = list(m.generators), list(m.storage), list(m.corridors)
+    generation, export_flow = by_slice(m.generation), by_slice(m.export_flow)
+    charge, discharge, unserved = by_slice(m.charge), by_slice(m.discharge), by_slice(m.unserved)
+    heat_electricity = by_slice(m.heat_electricity) if hasattr(m, "heat_electricity") else None
+    load_pu = d._profiles["load_pu"]
+    rows: dict = {}
+    for y in m.years:
+        supply = [(net, generation[t, y]) for t in m.generators]
+        storage = [(discharge[t, y], charge[t, y]) for t in m.storage]
+        exports = [export_flow[c, y] for c in m.corridors]
+        lost = unserved[(y,)]
+        heat_power = heat_electricity[(y,)] if heat_electricity else None
+        for i, s in enumerate(d.slices):
+            terms = [(c, gen[i]) for c, gen in supply]
+            for out, into in storage:
+                terms += [(1, out[i]), (-1, into[i])]
+            terms.append((1, lost[i]))
+            terms += [(-1, flow[i]) for flow in exports]
+            body = linear(terms)
+            if heat_power is not None:  # GW drawn by electric heat, a sum (or 0 without any)
+                body = body - heat_power[i]
+            rows[y, s] = body - electricity_load(m, d, y, s, load_pu[i]) == 0
 
-    def rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
-        supply = (
-            net * sum(m.generation[t, y, s] for t in generators)
-            + sum(m.discharge[t, y, s] - m.charge[t, y, s] for t in storage)
-            + m.unserved[y, s]
-        )
-        exports = sum(m.export_flow[c, y, s] for c in corridors)
-        heat_power = m.heat_electricity[y, s] if hasattr(m, "heat_electricity") else 0.0
-        return supply == electricity_load(m, d, y, s) + exports + heat_power
-
-    m.power_balance = pyo.Constraint(m.years, m.slices, rule=rule)
+    m.power_balance = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: rows[i])
 
 
 def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -233,33 +282,47 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     duration = d._profiles.get("slice_duration", [1.0] * len(d.slices))
     linked = set(m.storage_linked)
 
-    def charge_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
-        return m.charge[t, y, s] <= m.capacity[t, y]
+    charge, discharge = by_slice(m.charge), by_slice(m.discharge)
+    state = by_slice(m.state_of_charge)
+    position = {s: i for i, s in enumerate(d.slices)}
+    hour = d._profiles["slice_hour"] if linked else None
+    charge_limit: dict = {}
+    discharge_limit: dict = {}
+    energy_limit: dict = {}
+    balance: dict = {}
+    for t in m.storage:
+        for y in m.years:
+            capacity = m.capacity[t, y]
+            into, out, soc = charge[t, y], discharge[t, y], state[t, y]
+            cyclic = t not in linked
+            eta = math.sqrt(d.tech("round_trip_efficiency", t, y))
+            hours_of_energy = d.tech("energy_to_power", t, y) if cyclic else 0.0
+            for i, s in enumerate(d.slices):
+                row(charge_limit, (t, y, s), [(1, into[i]), (-1, capacity)], None, 0)
+                row(discharge_limit, (t, y, s), [(1, out[i]), (-1, capacity)], None, 0)
+                if cyclic:
+                    terms = [(1, soc[i]), (-hours_of_energy, capacity)]
+                    row(energy_limit, (t, y, s), terms, None, 0)
+                hours = float(duration[s])
+                terms = [(1, soc[i])]
+                if cyclic or hour[s] != 0:  # linked storage starts each day at 0 (change)
+                    terms.append((-1, soc[position[int(previous[s])]]))
+                terms += [(-(hours * eta), into[i]), (hours / eta, out[i])]
+                row(balance, (t, y, s), terms, 0, 0)
 
-    def discharge_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
-        return m.discharge[t, y, s] <= m.capacity[t, y]
-
-    def energy_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
-        return m.state_of_charge[t, y, s] <= m.capacity[t, y] * d.tech("energy_to_power", t, y)
-
-    def balance_rule(m: pyo.ConcreteModel, t: str, y: int, s: int) -> pyo.Expression:
-        eta = math.sqrt(d.tech("round_trip_efficiency", t, y))
-        starts_day = t in linked and d.slice_value("slice_hour", s) == 0
-        before = 0.0 if starts_day else m.state_of_charge[t, y, int(previous[s])]
-        hours = float(duration[s])
-        charged = hours * eta * m.charge[t, y, s]
-        discharged = m.discharge[t, y, s] * (hours / eta)
-        return m.state_of_charge[t, y, s] == before + charged - discharged
-
-    m.storage_charge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=charge_rule)
-    m.storage_discharge_limit = pyo.Constraint(m.storage, m.years, m.slices, rule=discharge_rule)
+    m.storage_charge_limit = pyo.Constraint(
+        m.storage, m.years, m.slices, rule=lambda m, *i: charge_limit[i]
+    )
+    m.storage_discharge_limit = pyo.Constraint(
+        m.storage, m.years, m.slices, rule=lambda m, *i: discharge_limit[i]
+    )
     if linked:
         define_storage_linking(m, d)
     if len(m.storage_cyclic):
         m.storage_energy_limit = pyo.Constraint(
-            m.storage_cyclic, m.years, m.slices, rule=energy_rule
+            m.storage_cyclic, m.years, m.slices, rule=lambda m, *i: energy_limit[i]
         )
-    m.storage_balance = pyo.Constraint(m.storage, m.years, m.slices, rule=balance_rule)
+    m.storage_balance = pyo.Constraint(m.storage, m.years, m.slices, rule=lambda m, *i: balance[i])
 
 
 def define_storage_linking(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -371,8 +434,8 @@ def energy_twh(m: pyo.ConcreteModel, d: ModelData, var: pyo.Var, *index: object)
             weights = [d.slice_value("slice_weight", s) for s in d.slices]
             m.__dict__["_slice_weights"] = weights
         terms = [
-            MonomialTermExpression((w, var[(*index, s)]))
-            for w, s in zip(weights, d.slices, strict=True)
+            MonomialTermExpression((w, v))
+            for w, v in zip(weights, by_slice(var)[index], strict=True)
         ]
         cache[key] = LinearExpression(terms) / 1000.0
     return cache[key]

@@ -17,6 +17,7 @@ import pyomo.environ as pyo
 
 from energysim.model.capacity import alive_builds, existing_alive
 from energysim.model.data import HOURS_PER_YEAR, TWH_PER_MTCE, ModelData, capital_recovery_factor
+from energysim.model.rows import by_slice, row
 
 
 def is_electric(d: ModelData, b: str) -> bool:
@@ -73,11 +74,18 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
         m.heat_sources, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW_th"
     )
 
-    def output_rule(m: pyo.ConcreteModel, b: str, y: int, s: int) -> pyo.Expression:
-        available = d.tech("availability", b, y, default=1.0)
-        return m.heat_output[b, y, s] <= m.heat_capacity[b, y] * available
+    heat_output = by_slice(m.heat_output)
+    limits: dict = {}
+    for b in m.heat_sources:
+        for y in m.years:
+            available = d.tech("availability", b, y, default=1.0)
+            standing = m.heat_capacity[b, y] * available
+            for s, output in zip(d.slices, heat_output[b, y], strict=True):
+                limits[b, y, s] = output <= standing
 
-    m.heat_output_limit = pyo.Constraint(m.heat_sources, m.years, m.slices, rule=output_rule)
+    m.heat_output_limit = pyo.Constraint(
+        m.heat_sources, m.years, m.slices, rule=lambda m, *i: limits[i]
+    )
 
     def build_rule(m: pyo.ConcreteModel, b: str, y: int) -> pyo.Expression:
         rate = d.tech("max_build_rate", b, y)
@@ -86,13 +94,14 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
         return m.new_heat_capacity[b, y] <= rate * d.years_since_previous(y)
 
     m.heat_build_rate = pyo.Constraint(m.heat_sources, m.years, rule=build_rule)
-    m.boiler_total = pyo.Constraint(
-        m.years,
-        m.slices,
-        rule=lambda m, y, s: (
-            m.boiler_heat[y, s] == sum(m.heat_output[b, y, s] for b in m.heat_sources)
-        ),
-    )
+    boiler_heat = by_slice(m.boiler_heat)
+    totals: dict = {}
+    for y in m.years:
+        outputs = [heat_output[b, y] for b in m.heat_sources]
+        for i, s in enumerate(d.slices):
+            terms = [(1, boiler_heat[(y,)][i])] + [(-1, output[i]) for output in outputs]
+            row(totals, (y, s), terms, 0, 0)
+    m.boiler_total = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: totals[i])
     electric = [b for b in d.boilers if is_electric(d, b)]
     cop = {(b, y): d.tech("cop", b, y, default=1.0) for b in electric for y in d.years}
     m.heat_electricity = pyo.Expression(
@@ -118,10 +127,12 @@ def _define_heat_network(m: pyo.ConcreteModel, d: ModelData) -> None:
         before = base_heat_network(d) if prev is None else m.heat_network[prev]
         return m.heat_network[y] == before + m.new_heat_network[y]
 
+    peak = peak_heat_pu(d)  # once: only the peak slice can bind
+    heat_pu = d._profiles["heat_pu"] if has_heat and peak > 0 else None
+
     def peak_rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
-        peak = peak_heat_pu(d)
-        if not has_heat or peak <= 0 or d.slice_value("heat_pu", s) < peak:
-            return pyo.Constraint.Skip  # only the peak slice can bind
+        if heat_pu is None or heat_pu[s] < peak:
+            return pyo.Constraint.Skip
         return m.heat_network[y] >= heat_demand(m, d, y, s)
 
     m.heat_network_stock = pyo.Constraint(m.years, rule=stock_rule)

@@ -6,6 +6,7 @@ import pyomo.environ as pyo
 
 from energysim.model.data import ModelData
 from energysim.model.dispatch import energy_twh
+from energysim.model.rows import by_slice
 from energysim.model.uncertain import multiplier, scaled
 
 
@@ -65,10 +66,16 @@ def define_trade_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     m.corridor_capacity_max = pyo.Constraint(m.corridors, m.years, rule=max_rule)
 
-    def flow_rule(m: pyo.ConcreteModel, c: str, y: int, s: int) -> pyo.Expression:
-        return m.export_flow[c, y, s] <= m.corridor_capacity[c, y]
-
-    m.export_flow_limit = pyo.Constraint(m.corridors, m.years, m.slices, rule=flow_rule)
+    export_flow = by_slice(m.export_flow)
+    flow_limits = {
+        (c, y, s): flow <= m.corridor_capacity[c, y]
+        for c in m.corridors
+        for y in m.years
+        for s, flow in zip(d.slices, export_flow[c, y], strict=True)
+    }
+    m.export_flow_limit = pyo.Constraint(
+        m.corridors, m.years, m.slices, rule=lambda m, *i: flow_limits[i]
+    )
 
     def hours_rule(bound: str) -> object:
         def rule(m: pyo.ConcreteModel, c: str, y: int) -> pyo.Expression:

@@ -22,9 +22,16 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.common.gc_manager import PauseGC
+from pyomo.common.numeric_types import native_numeric_types
 from pyomo.contrib.solver.common.results import TerminationCondition
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.core.staleflag import StaleFlagManager
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+from pyomo.repn.linear import LinearRepnVisitor
+from pyomo.repn.plugins.standard_form import (
+    LinearStandardFormCompiler,
+    _LinearStandardFormCompiler_impl,
+)
 
 from energysim.solve.options import apply as apply_options
 
@@ -74,7 +81,9 @@ def compile_lp(model: pyo.ConcreteModel) -> StandardFormLP:
 
     Raises InfeasibleConstraintException when a constraint without variables cannot hold."""
     objective = next(model.component_data_objects(pyo.Objective, active=True))
-    info = LinearStandardFormCompiler().write(model, mixed_form=True)
+    config = LinearStandardFormCompiler().config({"mixed_form": True})
+    with PauseGC():  # as LinearStandardFormCompiler.write does
+        info = _Compiler(config).write(model)
     kind = np.fromiter((r.bound_type for r in info.rows), dtype=np.int8, count=len(info.rows))
     rhs = np.asarray(info.rhs, dtype=float)
     columns = info.columns
@@ -90,6 +99,55 @@ def compile_lp(model: pyo.ConcreteModel) -> StandardFormLP:
         columns=columns,
         sense=1 if objective.sense == pyo.minimize else -1,
     )
+
+
+class _LinearVisitor(LinearRepnVisitor):
+    """Pyomo's linear visitor with a shortcut for a body that is one `LinearExpression` of
+    numeric coefficients (how energysim builds its slice-indexed rows, `model.rows`): the
+    representation is read off the expression's terms directly, with the same steps and
+    arithmetic as the visitor's own handling of such a node (`_before_linear`, then
+    `finalizeResult`): first appearance of a component records all its columns, a fixed
+    variable not yet recorded becomes a constant, repeated variables add up, zero coefficients
+    are dropped. Any other body (and any term that is not a number times a variable) takes
+    the visitor's walk."""
+
+    def walk_expression(self, expr):
+        if expr.__class__ is not LinearExpression:
+            return super().walk_expression(expr)
+        ans = self.Result()
+        linear = ans.linear
+        var_map = self.var_map
+        const = 0
+        for arg in expr._args_:
+            if arg.__class__ is MonomialTermExpression:
+                coef, var = arg._args_
+                if coef.__class__ not in native_numeric_types:
+                    return super().walk_expression(expr)
+            elif arg.__class__ in native_numeric_types:
+                const += arg
+                continue
+            elif arg.is_expression_type() or not arg.is_variable_type():
+                return super().walk_expression(expr)
+            else:
+                coef, var = 1, arg
+            _id = id(var)
+            if _id not in var_map:
+                if var.fixed:  # as record_monomial: a constant until its component is seen
+                    return super().walk_expression(expr)
+                self.var_recorder.add(var)
+            if _id in linear:
+                linear[_id] += coef
+            elif coef:
+                linear[_id] = coef
+        ans.constant += const
+        if linear and 0 in linear.values():
+            for _id in [k for k, c in linear.items() if not c]:
+                del linear[_id]
+        return ans
+
+
+class _Compiler(_LinearStandardFormCompiler_impl):
+    _get_visitor = _LinearVisitor
 
 
 def highs_from_arrays(lp: StandardFormLP, options: dict, *, tee: bool = False) -> highspy.Highs:
