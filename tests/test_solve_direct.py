@@ -3,11 +3,23 @@ status, objective, primal values and duals by constraint, with the same signs.""
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
+import numpy as np
 import pyomo.environ as pyo
 import pytest
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
+from pyomo.repn.linear import LinearRepnVisitor
 
+from energysim.inputs import scenario_inputs
+from energysim.model.build import build_model
+from energysim.scenario import load_scenario
 from energysim.scenario.schema import Solver
+from energysim.solve import direct
+from energysim.solve.direct import StandardFormLP, compile_lp
 from energysim.solve.highs import INTERFACES, Status, solve
+from tests.helpers import ROOT
 
 
 def small_lp(sense=pyo.minimize) -> pyo.ConcreteModel:
@@ -81,3 +93,55 @@ def test_unbounded_reads_the_same_through_both_interfaces() -> None:
 def test_unknown_interface_is_refused() -> None:
     with pytest.raises(ValueError, match="interface"):
         solve(small_lp(), Solver(), interface="gurobi")
+
+
+def _plain_standard_form(model: pyo.ConcreteModel) -> StandardFormLP:
+    """compile_lp as it was: Pyomo's standard-form compiler with its own linear visitor."""
+    with patch.object(direct._Compiler, "_get_visitor", LinearRepnVisitor):
+        return compile_lp(model)
+
+
+def _assert_same_lp(a: StandardFormLP, b: StandardFormLP) -> None:
+    assert [r.name for r in a.rows] == [r.name for r in b.rows]
+    assert [v.name for v in a.columns] == [v.name for v in b.columns]
+    for field in ("cost", "row_lower", "row_upper", "col_lower", "col_upper"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field), err_msg=field)
+    assert a.offset == b.offset
+    for field in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(a.matrix, field), getattr(b.matrix, field))
+
+
+def test_linear_shortcut_compiles_the_same_lp_as_pyomo() -> None:
+    """compile_lp reads LinearExpression rows directly; the arrays are those of Pyomo's own
+    visitor, bit for bit, also with fixed variables (first seen fixed: a constant; seen after
+    their component: moved to the right-hand side), repeated variables, a zero coefficient and
+    Param coefficients (which take the visitor's walk)."""
+    m = pyo.ConcreteModel()
+    m.i = pyo.Set(initialize=range(4), ordered=True)
+    m.x = pyo.Var(m.i, domain=pyo.NonNegativeReals)
+    m.z = pyo.Var(m.i, bounds=(-2.0, 5.0))
+    m.w = pyo.Var(initialize=3.0)  # in no objective: its component is first seen fixed
+    m.w.fix()
+    m.p = pyo.Param(initialize=0.7, mutable=True)
+    m.z[0].fix(1.25)
+    m.x[3].fix(0.5)
+    rows = {
+        0: EqualityExpression((LinearExpression([m.z[0], m.x[0], 0.3]), 2.0)),
+        1: InequalityExpression((LinearExpression([m.x[1], m.x[1], m.z[1], m.w]), 7.1), False),
+        2: InequalityExpression(
+            (1.0, LinearExpression([m.x[2], MonomialTermExpression((0.0, m.z[2]))])), False
+        ),
+        3: InequalityExpression(
+            (LinearExpression([m.x[3], MonomialTermExpression((m.p, m.z[3]))]), 4.0), False
+        ),
+    }
+    m.rows = pyo.Constraint(m.i, rule=lambda m, i: rows[i])
+    m.obj = pyo.Objective(expr=sum(m.x.values()) + 2 * m.z[1])
+    _assert_same_lp(compile_lp(m), _plain_standard_form(m))
+
+
+@pytest.mark.parametrize("sampled", [False, True])
+def test_compile_lp_of_the_snapshot_model_equals_pyomos(sampled: bool) -> None:
+    scenario = load_scenario(ROOT / "tests" / "fixtures" / "snapshot.yaml")
+    model, _ = build_model(scenario, scenario_inputs(scenario), sample_multipliers=sampled)
+    _assert_same_lp(compile_lp(model), _plain_standard_form(model))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.core.expr.relational_expr import EqualityExpression
@@ -52,6 +53,16 @@ def availability(d: ModelData, tech: str, year: int, s: int) -> float:
         scale = d.base(f"{tech}_yield_scale", 1.0) if year == d.years[0] else 1.0
         return d.slice_value(profile, s) * scale
     return d.tech("availability", tech, year, default=1.0)
+
+
+def availability_by_slice(d: ModelData, tech: str, year: int) -> list[float]:
+    """`availability` of every slice, in slice order (one array product for a profile)."""
+    profile = PROFILE_OF.get(tech)
+    if profile and profile in d.inputs:
+        scale = d.base(f"{tech}_yield_scale", 1.0) if year == d.years[0] else 1.0
+        values = d._profiles[profile]
+        return (values[np.asarray(d.slices)] * scale).tolist()
+    return [availability(d, tech, year, d.slices[0])] * len(d.slices)
 
 
 def define_dispatch_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -98,15 +109,7 @@ def define_generation_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
 
     variable = set(d.techs_of("variable"))
-    shape = {  # availability by slice, looked up once per technology and year
-        (t, y): (
-            [availability(d, t, y, s) for s in d.slices]
-            if t in PROFILE_OF
-            else [availability(d, t, y, d.slices[0])] * len(d.slices)
-        )
-        for t in m.generators
-        for y in m.years
-    }
+    shape = {(t, y): availability_by_slice(d, t, y) for t in m.generators for y in m.years}
     generation = by_slice(m.generation)
     curtailment = by_slice(m.curtailment)
     rows: dict = {}

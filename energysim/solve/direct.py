@@ -87,14 +87,15 @@ def compile_lp(model: pyo.ConcreteModel) -> StandardFormLP:
     kind = np.fromiter((r.bound_type for r in info.rows), dtype=np.int8, count=len(info.rows))
     rhs = np.asarray(info.rhs, dtype=float)
     columns = info.columns
+    bounds = [v.bounds for v in columns]  # one property call per column instead of two
     return StandardFormLP(
         cost=np.asarray(info.c.toarray()[0], dtype=float),
         offset=float(info.c_offset[0]),
         matrix=info.A,
         row_lower=np.where(kind <= 0, rhs, -INF),
         row_upper=np.where(kind >= 0, rhs, INF),
-        col_lower=np.fromiter((-INF if v.lb is None else v.lb for v in columns), float),
-        col_upper=np.fromiter((INF if v.ub is None else v.ub for v in columns), float),
+        col_lower=np.fromiter((-INF if lb is None else lb for lb, _ in bounds), float),
+        col_upper=np.fromiter((INF if ub is None else ub for _, ub in bounds), float),
         rows=[r.constraint for r in info.rows],
         columns=columns,
         sense=1 if objective.sense == pyo.minimize else -1,
