@@ -78,10 +78,12 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
     limits: dict = {}
     for b in m.heat_sources:
         for y in m.years:
+            # heat_capacity[b,y] * availability written out: the standing capacity's terms
             available = d.tech("availability", b, y, default=1.0)
-            standing = m.heat_capacity[b, y] * available
+            built = [(-available, m.new_heat_capacity[b, v]) for v in alive_builds(d, b, y)]
+            standing = existing_alive(d, b, y) * available
             for s, output in zip(d.slices, heat_output[b, y], strict=True):
-                limits[b, y, s] = output <= standing
+                row(limits, (b, y, s), [(1, output), *built], None, standing)
 
     m.heat_output_limit = pyo.Constraint(
         m.heat_sources, m.years, m.slices, rule=lambda m, *i: limits[i]
