@@ -57,7 +57,8 @@ FULL = (
     LPCase(
         "plan case",
         "scenarios/shanxi-14fyp.yaml",
-        ("targets.cbm_output_min.2025=20", "stress.enabled=true"),  # 40 % calorific: soft
+        # 40 % calorific: soft; seasonal hours, the case's size since the first run
+        ("targets.cbm_output_min.2025=20", "stress.enabled=true", "time.resolution=seasonal_hours"),
         "9 y x 96 slices",
         repeats=3,
         end_to_end_goal=10.0,

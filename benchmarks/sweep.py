@@ -27,7 +27,7 @@ import numpy as np
 import xarray as xr
 
 from benchmarks.runner import Case, Context, Figure, Timings, benchmark
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model.build import build_model
 from energysim.results.extract import to_dataset
 from energysim.scenario import load_scenario
@@ -160,8 +160,8 @@ def _compare(ours: Dispatch, theirs: Dispatch) -> dict:
 
 def _system(hourly: bool) -> tuple[System, object]:
     """The plan case's LP solved on seasonal slices, as a System on the sweep's slices."""
-    seasonal = load_scenario(SCENARIO, list(FEASIBLE))
-    inputs = load_inputs(seasonal.inputs, seasonal.years, seasonal.time.resolution, None)
+    seasonal = load_scenario(SCENARIO, [*FEASIBLE, "time.resolution=seasonal_hours"])
+    inputs = scenario_inputs(seasonal)
     model, data = build_model(seasonal, inputs)
     result = solve(model, seasonal.solver)
     if result.status is not Status.OPTIMAL:
@@ -170,7 +170,7 @@ def _system(hourly: bool) -> tuple[System, object]:
     scenario = seasonal
     if hourly:
         scenario = load_scenario(SCENARIO, [*FEASIBLE, "time.resolution=hourly"])
-        inputs = load_inputs(scenario.inputs, scenario.years, "hourly", None)
+        inputs = scenario_inputs(scenario)
     return build_system(scenario, inputs, plan, "benchmark plan"), scenario.uncertainty
 
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from energysim.cli.app import app
 from energysim.errors import InputError
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model.build import build_model
 from energysim.results.netcdf import read_netcdf
 from energysim.scenario import load_scenario
@@ -25,6 +25,7 @@ SMALL = (
     "targets.cbm_output_min.2025=20",
     "targets.electricity_share_final.method=coal_equivalent",
     "years=[2020, 2025, 2030, 2035]",
+    "time.resolution=seasonal_hours",  # the properties hold for any slices; these solve fast
 )
 RTOL = 1e-7  # HiGHS's optimality tolerances, relative to the objective
 
@@ -32,7 +33,7 @@ RTOL = 1e-7  # HiGHS's optimality tolerances, relative to the objective
 @pytest.fixture(scope="module")
 def plan():
     scenario = load_scenario(PLAN, list(SMALL))
-    inputs = load_inputs(scenario.inputs, scenario.years, scenario.time.resolution)
+    inputs = scenario_inputs(scenario)
     model, _ = build_model(scenario, inputs)
     perfect = solve(model, scenario.solver)
     assert perfect.status is Status.OPTIMAL
@@ -81,7 +82,7 @@ def test_each_window_keeps_what_the_earlier_ones_decided() -> None:
     runs = {}
     for years in ("[2020, 2025, 2030]", "[2020, 2025]"):
         scenario = load_scenario(ROOT / "scenarios" / "base.yaml", [f"years={years}"])
-        inputs = load_inputs(scenario.inputs, scenario.years, scenario.time.resolution)
+        inputs = scenario_inputs(scenario)
         model, data = build_model(scenario, inputs)
         assert solve_myopic(model, data, scenario.solver, 1).result.status is Status.OPTIMAL
         runs[years] = model

@@ -11,7 +11,7 @@ from itertools import pairwise
 import pyomo.environ as pyo
 import pytest
 
-from energysim.inputs import load_inputs
+from energysim.inputs import load_inputs, scenario_inputs
 from energysim.model.build import build_model
 from energysim.scenario import load_scenario
 from energysim.solve.highs import Status, solve
@@ -75,7 +75,7 @@ def test_decline_limit_binds_when_gas_stops_paying() -> None:
     """Worthless gas (no sale value, grades at 10x cost): output still falls no faster than
     10 %/yr from its 2025 level instead of dropping to zero at once."""
     scenario = load_scenario(ROOT / "scenarios" / "base.yaml", ["years=[2020,2025,2030]"])
-    inputs = load_inputs(scenario.inputs, scenario.years, scenario.time.resolution)
+    inputs = scenario_inputs(scenario)
     inputs["gas_sale_price"] = inputs["gas_sale_price"] * 0.0
     for k in (1, 2, 3):
         inputs[f"gas_grade{k}_cost"] = inputs[f"gas_grade{k}_cost"] * 10.0

@@ -9,7 +9,7 @@ import re
 import pyomo.environ as pyo
 import pytest
 
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model.build import build_model
 from energysim.scenario import load_scenario
 from tests.helpers import ROOT
@@ -21,7 +21,7 @@ ROWS_PER_FAMILY = 4
 @pytest.fixture(scope="module")
 def model() -> pyo.ConcreteModel:
     scenario = load_scenario(ROOT / "tests" / "fixtures" / "snapshot.yaml")
-    built, _ = build_model(scenario, load_inputs(scenario.inputs, scenario.years))
+    built, _ = build_model(scenario, scenario_inputs(scenario))
     return built
 
 

@@ -12,7 +12,7 @@ from pyomo.repn import generate_standard_repn
 from typer.testing import CliRunner
 
 from energysim.cli.app import app
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model.build import build_model
 from energysim.results.extract import to_dataset
 from energysim.results.netcdf import read_netcdf
@@ -56,7 +56,7 @@ def case(tmp_path_factory) -> tuple[Scenario, xr.Dataset]:
     """The sweep fixture on 16 explicit slices (a small LP that is solved many times)."""
     folder = coarse_inputs(tmp_path_factory.mktemp("optimise") / "coarse")
     scenario = load_scenario(SWEEP, [f"inputs={folder}"])
-    inputs = load_inputs(scenario.inputs, scenario.years, scenario.time.resolution)
+    inputs = scenario_inputs(scenario)
     return scenario, inputs
 
 

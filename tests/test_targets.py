@@ -20,7 +20,7 @@ import pytest
 import xarray as xr
 import yaml
 
-from energysim.inputs import load_inputs
+from energysim.inputs import scenario_inputs
 from energysim.model.build import build_model
 from energysim.results.extract import to_dataset
 from energysim.scenario import load_scenario
@@ -76,14 +76,20 @@ def run_scenario(directory: Path, name: str, targets: dict[str, Any]) -> Run:
 
     A scenario already solved in this session (same targets) is not solved again.
     """
-    document = {"extends": str(BASE), "name": "targets", "years": YEARS, "targets": targets}
+    document = {
+        "extends": str(BASE),
+        "name": "targets",
+        "years": YEARS,
+        "time": {"resolution": "seasonal_hours"},  # duals on 96 slices: fast, as meaningful
+        "targets": targets,
+    }
     text = yaml.safe_dump(document, sort_keys=False)
     if text in _RUNS:
         return _RUNS[text]
     path = directory / f"{name}.yaml"
     path.write_text(text, encoding="utf-8")
     scenario = load_scenario(path)
-    inputs = load_inputs(scenario.inputs, scenario.years)
+    inputs = scenario_inputs(scenario)
     model, data = build_model(scenario, inputs)
     result = solve(model, scenario.solver)
     assert result.status is Status.OPTIMAL, f"{name}: {result.status} ({result.termination})"

@@ -175,6 +175,10 @@ def test_scenario_days_default_and_only_with_representative_days() -> None:
     base = ROOT / "scenarios" / "base.yaml"
     scenario = load_scenario(base, ["time.resolution=representative_days"])
     assert scenario.time.days == DEFAULT_REPRESENTATIVE_DAYS == 24
-    with pytest.raises(InputError) as caught:
-        load_scenario(base, ["time.days=8"])  # seasonal_hours does not take days
+    assert scenario.time.segments is None  # naming the resolution starts a fresh time block
+    assert load_scenario(base).time.segments == 8  # the shipped default
+    seasonal = load_scenario(base, ["time.resolution=seasonal_hours"]).time
+    assert seasonal.days is None and seasonal.segments is None  # not inherited
+    with pytest.raises(InputError) as caught:  # seasonal_hours does not take days
+        load_scenario(base, ["time.resolution=seasonal_hours", "time.days=8"])
     assert "only used with resolution representative_days" in str(caught.value)

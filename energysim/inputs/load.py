@@ -53,6 +53,9 @@ TECHNOLOGY_UNITS = {
     "capacity_credit": "fraction",
     "heat_fuel_rate": "gce/kWh_th",
     "cop": "MWh_th/MWh_el",
+    "grid_connection_capex": "CNY/kW",
+    "grid_connection_lifetime": "yr",
+    "integration_cost": "CNY/MWh",
 }
 FUEL_UNITS = {"price": "CNY/tce", "emission_factor": "tCO2/tce"}
 TCE_FACTOR_UNITS = {
@@ -475,5 +478,5 @@ def _value_checks(rows: list[Row], problems: list[Problem]) -> None:
             problems.append(row.problem("value", f"must not be negative (got {row.value:g})"))
         elif parameter in FRACTIONS and row.value > 1:
             problems.append(row.problem("value", f"share outside [0, 1] (got {row.value:g})"))
-        elif parameter == "lifetime" and row.value <= 0:
+        elif parameter.endswith("lifetime") and row.value <= 0:
             problems.append(row.problem("value", f"lifetime must be positive (got {row.value:g})"))

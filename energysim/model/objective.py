@@ -8,6 +8,7 @@ import pyomo.environ as pyo
 from energysim.model.capacity import alive_builds
 from energysim.model.data import COST_SCALE, ModelData, capital_recovery_factor
 from energysim.model.dispatch import energy_twh
+from energysim.model.grid import grid_connection_cost, grid_integration_cost
 from energysim.model.heat import heat_fixed_om, heat_investment
 from energysim.model.supply import (
     GAS_GRADES,
@@ -34,6 +35,8 @@ COMPONENTS = (
     "gas_sales",
     "heat_investment",
     "heat_fixed_om",
+    "grid_connection",
+    "grid_integration",
 )
 # Components that are revenue (negative in the objective): the province's sales of
 # electricity, coal and gas to other provinces. Everything else is system cost (>= 0).
@@ -41,8 +44,8 @@ REVENUE_COMPONENTS = ("export_revenue", "coal_sales", "gas_sales")
 OBJECTIVE = (
     "minimise net_cost = total_cost - revenue (bn CNY, discounted at the scenario's rate), "
     "plus the stress penalty in stress mode; total_cost = investment + O&M + coal mining + gas "
-    "production + fuel purchase + end-use + corridors + heat capacity and network + unserved "
-    "energy + carbon price; "
+    "production + fuel purchase + end-use + corridors + heat capacity and network + grid "
+    "connection and balancing of wind and solar + unserved energy + carbon price; "
     "revenue = electricity exports + coal sales + gas sales to other provinces"
 )
 
@@ -68,6 +71,9 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
       heat_investment = sum_b sum_{v alive} new_heat_capacity[b,v] * capex[b,v] * CRF
                         + sum_{v alive} new_heat_network[v] * network_capex * CRF
       heat_fixed_om = sum_b heat_capacity[b,y] * fom[b,y] + heat_network[y] * network_fom
+      grid_connection = sum_t sum_{b connection alive} new_capacity[t,b]
+                        * grid_connection_capex[t,b] * CRF(r, grid_connection_lifetime)
+      grid_integration = sum_t generation_TWh[t,y] * integration_cost[t,y]  (grid.py)
     total_cost = 1e-3 * sum_y df[y] * sum_{k not revenue} annual_cost[k,y]   (>= 0)
     revenue    = -1e-3 * sum_y df[y] * sum_{k revenue} annual_cost[k,y]      (>= 0)
     objective = 1e-3 * sum_y discount_factor[y] * sum_k annual_cost[k,y]  (+ stress_penalty)
@@ -172,6 +178,10 @@ def define_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
             return heat_investment(m, d, y)
         if k == "heat_fixed_om":
             return heat_fixed_om(m, d, y)
+        if k == "grid_connection":
+            return grid_connection_cost(m, d, y)
+        if k == "grid_integration":
+            return grid_integration_cost(m, d, y)
         raise ValueError(k)
 
     m.cost_components = pyo.Set(initialize=COMPONENTS, ordered=True)

@@ -82,7 +82,20 @@ def _read_with_parents(path: Path, chain: tuple[Path, ...]) -> tuple[dict, Posit
     if not parent_path.is_file():
         raise InputError([Problem(*where, "extends", f"parent file not found (got {parent!r})")])
     base, base_positions = _read_with_parents(parent_path, (*chain, path.resolve()))
+    if "resolution" in (data.get("time") or {}) and isinstance(base.get("time"), dict):
+        base = {**base, "time": _without_details(base["time"])}
     return _deep_merge(base, data), {**base_positions, **positions}
+
+
+# Keys that describe one time resolution (representative days): a child file or --set that
+# names `time.resolution` starts a fresh time block, so the days and segments of an inherited
+# representative-day resolution do not cling to the seasonal or hourly one it asks for. Set
+# together with an unfitting resolution, they are still errors.
+RESOLUTION_DETAILS = ("days", "segments")
+
+
+def _without_details(time: dict) -> dict:
+    return {key: value for key, value in time.items() if key not in RESOLUTION_DETAILS}
 
 
 def read_yaml(path: Path) -> tuple[dict, Positions]:
@@ -196,6 +209,7 @@ def _deep_merge(base: dict, child: dict) -> dict:
 def _apply_overrides(data: dict, positions: Positions, overrides: typing.Iterable[str]) -> list:
     """Apply `dotted.path=value` overrides; values are YAML scalars (typed like the file)."""
     problems = []
+    overridden = set()
     for number, text in enumerate(overrides, start=1):
         where = ("--set", number, 1)
         dotted, sep, raw = text.partition("=")
@@ -223,9 +237,13 @@ def _apply_overrides(data: dict, positions: Positions, overrides: typing.Iterabl
             target = child
         else:
             target[keys[-1]] = value
+            overridden.add(keys)
             for prefix in range(1, len(keys) + 1):
                 positions.setdefault(keys[:prefix], where)
             positions[keys] = where
+    if ("time", "resolution") in overridden and isinstance(data.get("time"), dict):
+        kept = {k: v for k, v in data["time"].items() if ("time", k) in overridden}
+        data["time"] = {**_without_details(data["time"]), **kept}
     return problems
 
 

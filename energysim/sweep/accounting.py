@@ -98,6 +98,8 @@ def account(
         + out.storage_discharge * system.storage_vom[None]
         + out.boiler_heat * system.boiler_vom[None]
     )
+    if system.integration_cost is not None:  # balancing cost of what is generated (grid.py)
+        cost["grid_integration"] = (gen * system.integration_cost.T[None]).sum(axis=2)
     if system.coal_supply:
         remaining = coal_output.copy()
         for k in range(system.tranche_capacity.shape[0]):

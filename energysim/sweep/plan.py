@@ -90,6 +90,7 @@ class System:
     investment_parameter: list[str | None]  # (T,) uncertain capex multiplier, if any
     fixed_costs: dict[str, np.ndarray]  # MCNY/yr per component the sweep does not change
     gas_sale_price: np.ndarray | None = None  # (Y,) CNY/1000 m3 of gas sold out of the province
+    integration_cost: np.ndarray | None = None  # (K, Y) CNY/MWh balancing cost of generation
 
     @property
     def chp(self) -> np.ndarray:
@@ -209,7 +210,14 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
     plan_cost = plan["cost"].sel(year=years) / 1e6  # CNY -> MCNY
     fixed = {
         k: plan_cost.sel(cost_component=k).values.astype(float)
-        for k in ("fixed_om", "end_use", "corridor_investment", "heat_investment", "heat_fixed_om")
+        for k in (
+            "fixed_om",
+            "end_use",
+            "corridor_investment",
+            "heat_investment",
+            "heat_fixed_om",
+            "grid_connection",  # annuities of the plan's builds
+        )
         if k in plan_cost.cost_component.values
     }
 
@@ -240,6 +248,7 @@ def build_system(scenario: Scenario, inputs: xr.Dataset, plan: xr.Dataset, sourc
         ],
         available=cap * availability,
         vom=tech_grid("vom", generators, 0.0),
+        integration_cost=tech_grid("integration_cost", generators, 0.0),
         heat_rate=tech_grid("heat_rate", generators, 0.0),
         capture=tech_grid("capture_rate", generators, 0.0),
         fuel=np.array([FUELS.index(d.fuel[t]) if d.fuel[t] in FUELS else -1 for t in generators]),
