@@ -12,9 +12,10 @@ run's scratch folder, `build_model` (Pyomo), then the hand-off energysim uses, `
 (Pyomo's standard-form compiler) + `highs_from_arrays` (`passModel`). PyPSA side: the network
 (one bus, the five assets, a load-shedding generator standing for unserved energy) built from
 arrays outside the timings, `n.optimize.create_model()` (linopy) as the build, linopy's direct
-hand-off `linopy.io.to_highspy` as the hand-off. Both are solved by HiGHS (same version, default
-options, `solver: simplex` resolved as energysim resolves it) and the objectives are checked
-equal (relative 1e-6).
+hand-off `linopy.io.to_highspy` as the hand-off; build and hand-off are repeated three times
+each (median; the first call of each tool pays its imports and caches), the last LP of each is
+solved by HiGHS (same version, default options, `solver: simplex` as energysim resolves it for
+an LP of this size) and the objectives are checked equal (relative 1e-6).
 
 The formulations are the same LP up to slack columns and empty rows: energysim writes
 wind and solar as generation + curtailment = capacity x cf (PyPSA: p <= p_nom x p_max_pu), has
@@ -131,7 +132,7 @@ def write_inputs(folder: Path, profiles: dict[str, np.ndarray]) -> Path:
     return folder
 
 
-def energysim_side(folder: Path, t: Timings) -> dict:
+def energysim_side(folder: Path, t: Timings, repeats: int) -> dict:
     from energysim.inputs import scenario_inputs
     from energysim.model.build import build_model
     from energysim.scenario import Scenario
@@ -146,12 +147,14 @@ def energysim_side(folder: Path, t: Timings) -> dict:
         solver={"method": "simplex"},
     )
     inputs = scenario_inputs(scenario)
-    gc.collect()
-    with t.phase("energysim: build (Pyomo)"):
-        model, _ = build_model(scenario, inputs)
-    with t.phase("energysim: hand-off (compile_lp + passModel)"):
-        lp = compile_lp(model)
-        highs = highs_from_arrays(lp, {"solver": "simplex"})
+    for _ in range(repeats):
+        model = lp = highs = None
+        gc.collect()
+        with t.phase("energysim: build (Pyomo)"):
+            model, _ = build_model(scenario, inputs)
+        with t.phase("energysim: hand-off (compile_lp + passModel)"):
+            lp = compile_lp(model)
+            highs = highs_from_arrays(lp, {"solver": "simplex"})
     with t.phase("energysim: HiGHS run"):
         highs.run()
     return _outcome(highs, (len(lp.row_lower), len(lp.cost), lp.matrix.nnz))
@@ -210,17 +213,19 @@ def pypsa_network(profiles: dict[str, np.ndarray]):
     return n
 
 
-def pypsa_side(profiles: dict[str, np.ndarray], t: Timings) -> dict:
+def pypsa_side(profiles: dict[str, np.ndarray], t: Timings, repeats: int) -> dict:
     import linopy.io
 
     n = pypsa_network(profiles)
-    gc.collect()
-    with t.phase("PyPSA: build (create_model, linopy)"):
-        model = n.optimize.create_model(include_objective_constant=False)  # no constant here
-    with t.phase("PyPSA: hand-off (linopy to_highspy)"):
-        highs = linopy.io.to_highspy(model)
-        highs.setOptionValue("output_flag", False)
-        highs.setOptionValue("solver", "simplex")
+    for _ in range(repeats):
+        model = highs = None
+        gc.collect()
+        with t.phase("PyPSA: build (create_model, linopy)"):
+            model = n.optimize.create_model(include_objective_constant=False)  # none here
+        with t.phase("PyPSA: hand-off (linopy to_highspy)"):
+            highs = linopy.io.to_highspy(model)
+            highs.setOptionValue("output_flag", False)
+            highs.setOptionValue("solver", "simplex")
     with t.phase("PyPSA: HiGHS run"):
         highs.run()
     shape = (model.ncons, model.nvars, int(model.constraints.ncons and _nnz(model)))
@@ -265,8 +270,9 @@ def screening_benchmark(context: Context) -> list[Case]:
     folder = write_inputs(context.workdir / "screening-inputs", profiles)
     t = Timings()
     started = time.perf_counter()
-    ours = energysim_side(folder, t)
-    theirs = pypsa_side(profiles, t)
+    repeats = 1 if context.quick else 3  # build + hand-off: median of 3; one HiGHS run each
+    ours = energysim_side(folder, t, repeats)
+    theirs = pypsa_side(profiles, t, repeats)
     print(f"[bench] {NAME}: both sides in {time.perf_counter() - started:.1f} s", flush=True)
     rows, cols, nnz = ours["shape"]
     prow, pcol, pnnz = theirs["shape"]

@@ -198,9 +198,9 @@ def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
             else:
                 row(limits, (y, s), [(1, heat_y[i])], 0, 0)
             supplied = linear([(1, heat_y[i]), (1, boiler_y[i])])
-            if has_heat:
+            if has_heat and heat_pu[i] != 0:
                 balances[y, s] = supplied == heat_demand(m, d, y, s, heat_pu[i])
-            else:
+            else:  # no district heat demand in the slice (outside the heating season)
                 balances[y, s] = EqualityExpression((supplied, 0.0))
 
     m.chp_heat_limit = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: limits[i])
