@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 import xarray as xr
-from pyomo.common.gc_manager import PauseGC
 
+from energysim.gcpause import paused_gc
 from energysim.model import (
     capacity,
     demand,
@@ -36,10 +36,8 @@ def build_model(
     already prepared from the same scenario and inputs). With `sample_multipliers`, the uncertain
     inputs enter as mutable Params `m.sample_multiplier` (see `uncertain`), all 1.
 
-    Python's cyclic garbage collector is paused during the build: the build allocates millions
-    of expression objects and no garbage cycles, and the collector's passes over the growing
-    heap took more time than the build itself (3-6x on the slice-indexed families)."""
-    with PauseGC():
+    Python's cyclic garbage collector is paused during the build (`energysim.gcpause`)."""
+    with paused_gc():
         return _build(scenario, inputs, d, sample_multipliers)
 
 

@@ -131,7 +131,7 @@ def define_generation_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
                 else:
                     row(rows, (t, y, s), [(1, gen[i]), (-coefficient, capacity)], None, 0)
     m.generation_available = pyo.Constraint(
-        m.generators, m.years, m.slices, rule=lambda m, *i: rows[i]
+        m.generators, m.years, m.slices, rule=lambda m, *i: rows.pop(i)
     )
 
     heat = d._profiles["heat_pu"] if "heat_pu" in d._profiles else [0.0] * len(d.slices)
@@ -148,7 +148,7 @@ def define_generation_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
                     terms = [(coefficient, capacity), (-1, generation[t, y][i])]
                     row(must_run, (t, y, s), terms, None, 0)
     m.chp_must_run = pyo.Constraint(
-        m.chp, m.years, m.slices, rule=lambda m, *i: must_run.get(i, pyo.Constraint.Skip)
+        m.chp, m.years, m.slices, rule=lambda m, *i: must_run.pop(i, pyo.Constraint.Skip)
     )
 
 
@@ -203,8 +203,8 @@ def define_heat_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
             else:  # no district heat demand in the slice (outside the heating season)
                 balances[y, s] = EqualityExpression((supplied, 0.0))
 
-    m.chp_heat_limit = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: limits[i])
-    m.heat_balance = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: balances[i])
+    m.chp_heat_limit = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: limits.pop(i))
+    m.heat_balance = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: balances.pop(i))
     heat.define_heat_supply(m, d)
     coal_fired = [b for b in d.boilers if d.fuel[b] == "coal"]
     m.boiler_fuel = pyo.Expression(
@@ -264,7 +264,7 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
                 body = body - heat_power[i]
             rows[y, s] = body - electricity_load(m, d, y, s, load_pu[i]) == 0
 
-    m.power_balance = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: rows[i])
+    m.power_balance = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: rows.pop(i))
 
 
 def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -314,18 +314,20 @@ def define_storage_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
                 row(balance, (t, y, s), terms, 0, 0)
 
     m.storage_charge_limit = pyo.Constraint(
-        m.storage, m.years, m.slices, rule=lambda m, *i: charge_limit[i]
+        m.storage, m.years, m.slices, rule=lambda m, *i: charge_limit.pop(i)
     )
     m.storage_discharge_limit = pyo.Constraint(
-        m.storage, m.years, m.slices, rule=lambda m, *i: discharge_limit[i]
+        m.storage, m.years, m.slices, rule=lambda m, *i: discharge_limit.pop(i)
     )
     if linked:
         define_storage_linking(m, d)
     if len(m.storage_cyclic):
         m.storage_energy_limit = pyo.Constraint(
-            m.storage_cyclic, m.years, m.slices, rule=lambda m, *i: energy_limit[i]
+            m.storage_cyclic, m.years, m.slices, rule=lambda m, *i: energy_limit.pop(i)
         )
-    m.storage_balance = pyo.Constraint(m.storage, m.years, m.slices, rule=lambda m, *i: balance[i])
+    m.storage_balance = pyo.Constraint(
+        m.storage, m.years, m.slices, rule=lambda m, *i: balance.pop(i)
+    )
 
 
 def define_storage_linking(m: pyo.ConcreteModel, d: ModelData) -> None:

@@ -17,7 +17,7 @@ import pyomo.environ as pyo
 
 from energysim.model.capacity import alive_builds, existing_alive
 from energysim.model.data import HOURS_PER_YEAR, TWH_PER_MTCE, ModelData, capital_recovery_factor
-from energysim.model.rows import by_slice, row
+from energysim.model.rows import by_slice, row, term
 
 
 def is_electric(d: ModelData, b: str) -> bool:
@@ -80,13 +80,13 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
         for y in m.years:
             # heat_capacity[b,y] * availability written out: the standing capacity's terms
             available = d.tech("availability", b, y, default=1.0)
-            built = [(-available, m.new_heat_capacity[b, v]) for v in alive_builds(d, b, y)]
+            built = [term(-available, m.new_heat_capacity[b, v]) for v in alive_builds(d, b, y)]
             standing = existing_alive(d, b, y) * available
             for s, output in zip(d.slices, heat_output[b, y], strict=True):
-                row(limits, (b, y, s), [(1, output), *built], None, standing)
+                row(limits, (b, y, s), [output, *built], None, standing)
 
     m.heat_output_limit = pyo.Constraint(
-        m.heat_sources, m.years, m.slices, rule=lambda m, *i: limits[i]
+        m.heat_sources, m.years, m.slices, rule=lambda m, *i: limits.pop(i)
     )
 
     def build_rule(m: pyo.ConcreteModel, b: str, y: int) -> pyo.Expression:
@@ -103,7 +103,7 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
         for i, s in enumerate(d.slices):
             terms = [(1, boiler_heat[(y,)][i])] + [(-1, output[i]) for output in outputs]
             row(totals, (y, s), terms, 0, 0)
-    m.boiler_total = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: totals[i])
+    m.boiler_total = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: totals.pop(i))
     electric = [b for b in d.boilers if is_electric(d, b)]
     cop = {(b, y): d.tech("cop", b, y, default=1.0) for b in electric for y in d.years}
     m.heat_electricity = pyo.Expression(

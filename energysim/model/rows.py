@@ -1,11 +1,13 @@
 """Building the rows of slice-indexed constraint families quickly, as the same expressions.
 
 Each family collects its rows in a dict (index -> relational expression) and constructs its
-Constraint from it. The columns of a row come from `by_slice` lists (one pass over a variable
-instead of an indexed lookup per term) and its body is one `LinearExpression` made in a single
-step (`linear`), which is the sum Pyomo's operators would build term by term; the standard-form
-compiler reads such a body without walking a tree. Every row is built once, in slice order, so
-construction is linear in the number of slices.
+Constraint from it, popping each row as Pyomo asks for it (the dict, kept by the rule, ends
+empty rather than holding a second reference to every row and index). The columns of a row
+come from `by_slice` lists (one pass over a variable instead of an indexed lookup per term) and
+its body is one `LinearExpression` made in a single step (`linear`), which is the sum Pyomo's
+operators would build term by term; the standard-form compiler reads such a body without
+walking a tree. Every row is built once, in slice order, so construction is linear in the
+number of slices.
 """
 
 from __future__ import annotations
@@ -35,10 +37,25 @@ def by_slice(var: pyo.Var) -> dict[tuple, list]:
 def linear(terms: list) -> LinearExpression:
     """sum of (coefficient, variable) pairs, a coefficient of 1 as the bare variable: the
     expression Pyomo's operators build for the same sum, made in one step (and read by the
-    standard-form compiler without descending into it)."""
+    standard-form compiler without descending into it). A term may also be a finished
+    `term(c, v)`, shared by the rows of a family that repeat it (capacity in every slice)."""
     return LinearExpression(
-        [v if c == 1 else MonomialTermExpression((c, v)) for c, v in terms if c != 0]
+        [
+            item
+            if item.__class__ is not tuple
+            else (item[1] if item[0] == 1 else MonomialTermExpression(item))
+            for item in terms
+            if item is not None and (item.__class__ is not tuple or item[0] != 0)
+        ]
     )
+
+
+def term(coefficient: float, var: object) -> object:
+    """coefficient x var as a LinearExpression argument (the bare variable for 1), made once
+    and shared by the rows that contain it; None for a zero coefficient (no term)."""
+    if coefficient == 0:
+        return None
+    return var if coefficient == 1 else MonomialTermExpression((coefficient, var))
 
 
 def row(rows: dict, index: tuple, terms: list, lower: float | None, upper: float | None) -> None:

@@ -6,7 +6,7 @@ import pyomo.environ as pyo
 
 from energysim.model.data import ModelData
 from energysim.model.dispatch import energy_twh
-from energysim.model.rows import by_slice, row
+from energysim.model.rows import by_slice, row, term
 from energysim.model.uncertain import multiplier, scaled
 
 
@@ -71,12 +71,12 @@ def define_trade_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     for c in m.corridors:
         for y in m.years:
             # corridor_capacity[c,y] written out: existing + sum of expansions up to y
-            expansion = [(-1, m.corridor_expansion[c, b]) for b in d.years if b <= y]
+            expansion = [term(-1, m.corridor_expansion[c, b]) for b in d.years if b <= y]
             existing = corridor_existing(d, c, y)
             for s, flow in zip(d.slices, export_flow[c, y], strict=True):
-                row(flow_limits, (c, y, s), [(1, flow), *expansion], None, existing)
+                row(flow_limits, (c, y, s), [flow, *expansion], None, existing)
     m.export_flow_limit = pyo.Constraint(
-        m.corridors, m.years, m.slices, rule=lambda m, *i: flow_limits[i]
+        m.corridors, m.years, m.slices, rule=lambda m, *i: flow_limits.pop(i)
     )
 
     def hours_rule(bound: str) -> object:

@@ -22,7 +22,6 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
-from pyomo.common.gc_manager import PauseGC
 from pyomo.common.numeric_types import native_numeric_types
 from pyomo.contrib.solver.common.results import TerminationCondition
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
@@ -33,6 +32,7 @@ from pyomo.repn.plugins.standard_form import (
     _LinearStandardFormCompiler_impl,
 )
 
+from energysim.gcpause import paused_gc
 from energysim.solve.options import apply as apply_options
 
 INF = highspy.kHighsInf
@@ -85,7 +85,7 @@ def compile_lp(model: pyo.ConcreteModel) -> StandardFormLP:
     # The garbage collector stays paused until the arrays are made, not only for the walk (as
     # in LinearStandardFormCompiler.write): a collection triggered by the per-column and per-row
     # lists below would traverse the whole model (1.6 s of the hourly hand-off).
-    with PauseGC():
+    with paused_gc():
         info = _Compiler(config).write(model)
         kind = np.fromiter((r.bound_type for r in info.rows), dtype=np.int8, count=len(info.rows))
         rhs = np.asarray(info.rhs, dtype=float)
@@ -221,7 +221,7 @@ def solve_direct(model: pyo.ConcreteModel, options: dict, *, tee: bool = False) 
     duals: dict = {}
     if optimal:
         solution = highs.getSolution()
-        with PauseGC():  # as compile_lp: per-column and per-row Python objects
+        with paused_gc():  # as compile_lp: per-column and per-row Python objects
             duals = _load(model, lp, np.asarray(solution.col_value), np.asarray(solution.row_dual))
     loaded = time.perf_counter()
     phases = {"hand_off": handed - started, "solver": ran - handed, "load": loaded - ran}
