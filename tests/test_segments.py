@@ -107,3 +107,16 @@ def test_segments_only_with_representative_days() -> None:
     with pytest.raises(InputError) as caught:
         load_scenario(ROOT / "scenarios" / "base.yaml", overrides)
     assert "only used with resolution representative_days" in str(caught.value)
+
+
+def test_a_child_naming_the_resolution_does_not_inherit_days_and_segments(tmp_path) -> None:
+    child = tmp_path / "child.yaml"
+    base = ROOT / "scenarios" / "base.yaml"
+    child.write_text(f"extends: {base}\nname: child\ntime: {{resolution: seasonal_hours}}\n")
+    assert load_scenario(child).time.segments is None
+    child.write_text(f"extends: {base}\nname: child\ntime: {{days: 12}}\n")  # refines base's days
+    assert (load_scenario(child).time.days, load_scenario(child).time.segments) == (12, 8)
+    child.write_text(f"extends: {base}\nname: child\ntime: {{resolution: hourly, segments: 4}}\n")
+    with pytest.raises(InputError) as caught:  # stated together in one file: still an error
+        load_scenario(child)
+    assert "only used with resolution representative_days" in str(caught.value)

@@ -82,8 +82,9 @@ def _read_with_parents(path: Path, chain: tuple[Path, ...]) -> tuple[dict, Posit
     if not parent_path.is_file():
         raise InputError([Problem(*where, "extends", f"parent file not found (got {parent!r})")])
     base, base_positions = _read_with_parents(parent_path, (*chain, path.resolve()))
-    if "resolution" in (data.get("time") or {}) and isinstance(base.get("time"), dict):
-        base = {**base, "time": _without_details(base["time"])}
+    time, inherited = data.get("time"), base.get("time")
+    if isinstance(time, dict) and "resolution" in time and isinstance(inherited, dict):
+        base = {**base, "time": _without_details(inherited)}
     return _deep_merge(base, data), {**base_positions, **positions}
 
 
