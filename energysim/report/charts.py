@@ -15,6 +15,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from energysim.inputs.timeslices import SEASONS
 from energysim.report import fonts
 from energysim.report.labels import (
     CARRIER_NAMES,
@@ -259,27 +260,35 @@ def co2(ds: xr.Dataset, lang: str) -> Figure:
 
 
 def marginal_price(ds: xr.Dataset, lang: str) -> Figure:
+    """The price of every slice as steps as wide as the slice's hours (a representative day's
+    segments keep their lengths), the slices grouped by season (representative days come in
+    calendar order of their clusters, so the seasons would alternate)."""
     fig, ax = _figure()
     price = ds["marginal_electricity_price"]
-    slices = np.arange(price.sizes["slice"])
+    n = price.sizes["slice"]
+    seasons = [str(s) for s in ds.slice_season.values] if "slice_season" in ds.coords else []
+    rank = [SEASONS.index(s) if s in SEASONS else len(SEASONS) for s in seasons]
+    order = np.argsort(rank, kind="stable") if seasons else np.arange(n)
+    hours = ds["slice_duration"].values[order] if "slice_duration" in ds.coords else np.ones(n)
+    edges = np.concatenate([[0.0], np.cumsum(hours)])
     cmap = mpl.colormaps["viridis"]
     for i, year in enumerate(_years(ds)):
-        ax.plot(
-            slices,
-            price.sel(year=year).values,
+        ax.stairs(
+            price.sel(year=year).values[order],
+            edges,
             color=cmap(i / max(len(ds.year) - 1, 1)),
             label=str(year),
             lw=1.2,
+            baseline=None,
         )
-    if "slice_season" in ds.coords:
-        seasons = [str(s) for s in ds.slice_season.values]
-        starts = [i for i in range(len(seasons)) if i == 0 or seasons[i] != seasons[i - 1]]
+    if seasons:
+        ordered = [seasons[i] for i in order]
+        starts = [i for i in range(n) if i == 0 or ordered[i] != ordered[i - 1]]
         for start in starts[1:]:
-            ax.axvline(start - 0.5, color="#999999", lw=0.8)
-        if len(starts) <= 12:
-            ends = [*starts[1:], len(seasons)]
-            ax.set_xticks([(a + b - 1) / 2 for a, b in zip(starts, ends, strict=True)])
-            ax.set_xticklabels([name(lang, seasons[a]) for a in starts])
+            ax.axvline(edges[start], color="#999999", lw=0.8)
+        ends = [*starts[1:], n]
+        ax.set_xticks([(edges[a] + edges[b]) / 2 for a, b in zip(starts, ends, strict=True)])
+        ax.set_xticklabels([name(lang, ordered[a]) for a in starts])
     ax.set_xlabel(text(lang, "slice_axis"))
     _finish(ax, lang, "price_title", "price_unit", xlabel=False)
     return fig

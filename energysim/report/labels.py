@@ -52,7 +52,7 @@ TEXT: dict[str, dict[str, str]] = {
         "process": "industrial processes",
         "price_title": "Marginal electricity price by time slice",
         "price_unit": "CNY/MWh",
-        "slice_axis": "time slice (season, hour)",
+        "slice_axis": "hours of the time slices, by season",
         "compare_co2_title": "CO2 pathways",
         "compare_coal_title": "Raw coal output",
         "compare_share_title": "Electricity share of final energy (coal-equivalent method)",
