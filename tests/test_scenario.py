@@ -177,3 +177,26 @@ def test_bad_inputs_path_is_reported_at_the_line_that_names_it(tmp_path: Path) -
     assert f"{path}:3:1  inputs: inputs folder not found" in result.output
     result = runner.invoke(app, ["validate", str(path), "--set", "inputs=/nowhere"])
     assert "--set:1:1  inputs: inputs folder not found" in result.output
+
+
+@pytest.mark.parametrize(
+    "override, field",
+    [
+        ("time.days=yes", "time.days"),  # YAML's yes: pydantic alone would take it as 1 day
+        ("targets.cbm_output_min.2025=true", "targets.cbm_output_min.2025"),
+        ("economics.discount_rate=off", "economics.discount_rate"),
+        ("solver.threads=on", "solver.threads"),
+    ],
+)
+def test_a_boolean_is_not_a_number(override: str, field: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_scenario(ROOT / "scenarios" / "shanxi-14fyp.yaml", [override])
+    problem = caught.value.problems[0]
+    assert (problem.path, problem.file) == (field, "--set")
+    assert "not a boolean" in problem.message
+
+
+def test_booleans_stay_booleans_where_they_belong() -> None:
+    overrides = ["stress.enabled=true", "solver.options.run_crossover=off"]
+    scenario = load_scenario(ROOT / "scenarios" / "shanxi-14fyp.yaml", overrides)
+    assert scenario.stress.enabled is True

@@ -9,22 +9,41 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 BASE_YEAR = 2020
 LAST_YEAR = 2060
 DEFAULT_REPRESENTATIVE_DAYS = 24
 
-Year = Annotated[int, Field(ge=BASE_YEAR, le=LAST_YEAR, description="calendar year 2020-2060")]
+
+def _not_boolean(value: object) -> object:
+    """YAML reads true/false/yes/no/on/off as booleans, which pydantic would take as 1 and 0:
+    `days: yes` would silently be one representative day."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not a boolean")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_boolean)]
+Integer = Annotated[int, BeforeValidator(_not_boolean)]
+Year = Annotated[Integer, Field(ge=BASE_YEAR, le=LAST_YEAR, description="calendar year 2020-2060")]
 # Every number is finite (Strict refuses inf and NaN) and below LARGEST: no quantity of a
 # scenario comes near it, and a bigger one (1e308) is a stand-in for "unlimited" that reaches
 # HiGHS as its infinity and fails there, after the build, with "HiGHS: unknown".
 LARGEST = 1e9
-Share = Annotated[float, Field(ge=0.0, le=1.0, description="fraction in [0, 1]")]
-NonNegative = Annotated[float, Field(ge=0.0, le=LARGEST)]
+Share = Annotated[Number, Field(ge=0.0, le=1.0, description="fraction in [0, 1]")]
+NonNegative = Annotated[Number, Field(ge=0.0, le=LARGEST)]
 # Multipliers of an input for sweeps: never negative, at most 100 times the input.
-Multiplier = Annotated[float, Field(ge=0.0, le=100.0)]
+Multiplier = Annotated[Number, Field(ge=0.0, le=100.0)]
 MAX_NAME = 100  # the name becomes file names (results/NAME.nc, NAME-sweep.nc, NAME.log)
 
 
@@ -113,8 +132,8 @@ class CarbonPolicy(Strict):
 
 
 class Economics(Strict):
-    discount_rate: float = Field(0.06, ge=0.0, le=0.3, description="real discount rate, 1/yr")
-    price_year: int = Field(2020, ge=2000, le=2060)
+    discount_rate: Number = Field(0.06, ge=0.0, le=0.3, description="real discount rate, 1/yr")
+    price_year: Integer = Field(2020, ge=2000, le=2060)
     currency: Literal["CNY"] = "CNY"
 
 
@@ -128,13 +147,13 @@ class TimeResolution(Strict):
     """
 
     resolution: Literal["seasonal_hours", "hourly", "representative_days"] = "seasonal_hours"
-    days: int | None = Field(
+    days: Integer | None = Field(
         None,
         ge=1,
         le=365,
         description=f"number of representative days (default {DEFAULT_REPRESENTATIVE_DAYS})",
     )
-    segments: int | None = Field(
+    segments: Integer | None = Field(
         None,
         ge=1,
         le=24,
@@ -179,7 +198,7 @@ class Normal(Strict):
 
     distribution: Literal["normal"]
     mean: Multiplier
-    sd: float = Field(gt=0, le=100.0)
+    sd: Number = Field(gt=0, le=100.0)
 
     @model_validator(mode="after")
     def _stays_positive(self) -> Normal:
@@ -195,8 +214,8 @@ class LogNormal(Strict):
     """Log-normal with the given median and log-space standard deviation."""
 
     distribution: Literal["lognormal"]
-    median: float = Field(gt=0, le=100.0)
-    sigma: float = Field(gt=0, le=2.0)
+    median: Number = Field(gt=0, le=100.0)
+    sigma: Number = Field(gt=0, le=2.0)
 
 
 class Uniform(Strict):
@@ -249,7 +268,7 @@ Distribution = Annotated[
 
 class RankCorrelation(Strict):
     between: tuple[UncertainParameter, UncertainParameter]
-    rho: float = Field(ge=-1.0, le=1.0)
+    rho: Number = Field(ge=-1.0, le=1.0)
 
 
 class Uncertainty(Strict):
@@ -263,10 +282,10 @@ class Uncertainty(Strict):
 class Solver(Strict):
     """HiGHS settings; recorded in every results file."""
 
-    time_limit: float | None = Field(600.0, gt=0, le=LARGEST, description="seconds")
+    time_limit: Number | None = Field(600.0, gt=0, le=LARGEST, description="seconds")
     method: Literal["choose", "simplex", "ipm", "pdlp"] = "choose"
     presolve: bool = True
-    threads: int | None = Field(None, ge=1)
+    threads: Integer | None = Field(None, ge=1)
     options: dict[str, bool | int | float | str] = Field(
         default_factory=dict,
         description="further HiGHS options, checked against HiGHS: an unknown name or a value "
@@ -309,7 +328,9 @@ class Foresight(Strict):
     """
 
     mode: Literal["perfect", "myopic"] = "perfect"
-    window: int | None = Field(None, ge=1, description="model years per window (myopic; default 1)")
+    window: Integer | None = Field(
+        None, ge=1, description="model years per window (myopic; default 1)"
+    )
 
     @model_validator(mode="after")
     def _window_with_myopic(self) -> Foresight:
@@ -326,7 +347,7 @@ class ModelOptions(Strict):
     pin_base_year: bool = Field(
         True, description="fix the base year to the 2020 statistics in the inputs (no investment)"
     )
-    value_of_lost_load: float = Field(
+    value_of_lost_load: Number = Field(
         30000.0, gt=0, le=LARGEST, description="cost of unserved electricity, CNY/MWh"
     )
 
@@ -370,7 +391,7 @@ class Stress(Strict):
     """
 
     enabled: bool = False
-    penalty: dict[TargetName, float] = Field(
+    penalty: dict[TargetName, Number] = Field(
         default_factory=dict,
         description="CNY per unit of violation, per target; defaults in DEFAULT_PENALTIES",
     )
