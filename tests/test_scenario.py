@@ -200,3 +200,11 @@ def test_booleans_stay_booleans_where_they_belong() -> None:
     overrides = ["stress.enabled=true", "solver.options.run_crossover=off"]
     scenario = load_scenario(ROOT / "scenarios" / "shanxi-14fyp.yaml", overrides)
     assert scenario.stress.enabled is True
+
+
+def test_a_problem_inside_an_overridden_list_is_placed_at_the_override() -> None:
+    """The files' positions below a key that --set replaces are stale (base.yaml's years)."""
+    with pytest.raises(InputError) as caught:
+        load_scenario(ROOT / "scenarios" / "shanxi-14fyp.yaml", ["years=[2020, true]"])
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.path) == ("--set", "years.1")

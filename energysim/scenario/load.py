@@ -239,6 +239,10 @@ def _apply_overrides(data: dict, positions: Positions, overrides: typing.Iterabl
         else:
             target[keys[-1]] = value
             overridden.add(keys)
+            # the value replaces what the files had below this key: their positions go too, so
+            # a problem inside it (a list item) is placed at the --set, not at a stale line
+            for stale in [k for k in positions if len(k) > len(keys) and k[: len(keys)] == keys]:
+                del positions[stale]
             for prefix in range(1, len(keys) + 1):
                 positions.setdefault(keys[:prefix], where)
             positions[keys] = where
