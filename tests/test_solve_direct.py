@@ -145,3 +145,21 @@ def test_compile_lp_of_the_snapshot_model_equals_pyomos(sampled: bool) -> None:
     scenario = load_scenario(ROOT / "tests" / "fixtures" / "snapshot.yaml")
     model, _ = build_model(scenario, scenario_inputs(scenario), sample_multipliers=sampled)
     _assert_same_lp(compile_lp(model), _plain_standard_form(model))
+
+
+def test_folded_power_balance_is_the_lp_of_the_expression_form() -> None:
+    """Consumption written out as row terms (rows.linear_form) gives the LP that subtracting
+    the named expression gives, bit for bit (an unpinned base year, so every year's
+    consumption is folded)."""
+    overrides = ["time.resolution=seasonal_hours", "model.pin_base_year=false"]
+    scenario = load_scenario(ROOT / "scenarios" / "shanxi-14fyp.yaml", overrides)
+    inputs = scenario_inputs(scenario)
+    folded = compile_lp(build_model(scenario, inputs)[0])
+    with patch("energysim.model.dispatch.linear_form", return_value=None):
+        walked = compile_lp(build_model(scenario, inputs)[0])
+    for name in ("cost", "row_lower", "row_upper", "col_lower", "col_upper"):
+        assert np.array_equal(getattr(folded, name), getattr(walked, name)), name
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(folded.matrix, name), getattr(walked.matrix, name)), name
+    row = next(r for r in folded.rows if r.parent_component().name == "power_balance")
+    assert row.body.__class__ is LinearExpression  # folded: no named expression left to walk

@@ -20,7 +20,7 @@ from pyomo.core.expr.relational_expr import EqualityExpression
 
 from energysim.model import heat
 from energysim.model.data import HOURS_PER_YEAR, TWH_PER_MTCE, ModelData
-from energysim.model.rows import by_slice, linear, row
+from energysim.model.rows import by_slice, linear, linear_form, row
 from energysim.model.uncertain import YIELD_PARAMETER, capped, multiplier
 
 PROFILE_OF = {"wind": "wind_cf", "solar": "solar_cf", "hydro": "hydro_cf"}
@@ -240,11 +240,17 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     (1 - station_use) * sum_t generation[t,y,s] + sum_st (discharge - charge)[st,y,s]
         + unserved[y,s] = load[y,s] + sum_c export_flow[c,y,s] + heat_electricity[y,s]
+
+    Load and the electric heat draw are written out as terms of each row (consumption's
+    final-use columns, heat_output / cop), so that the compiler reads every row without walking
+    the named expressions; where consumption is not a plain linear form (a sampled demand
+    multiplier, a pinned base year's fixed final use) the row subtracts the expression.
     """
     net = 1.0 - station_use_share(d)
     generation, export_flow = by_slice(m.generation), by_slice(m.export_flow)
     charge, discharge, unserved = by_slice(m.charge), by_slice(m.discharge), by_slice(m.unserved)
-    heat_electricity = by_slice(m.heat_electricity) if hasattr(m, "heat_electricity") else None
+    cop = heat.electric_cop(d) if hasattr(m, "heat_electricity") else {}
+    heat_output = by_slice(m.heat_output) if cop else {}
     load_pu = d._profiles["load_pu"]
     rows: dict = {}
     for y in m.years:
@@ -252,17 +258,22 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
         storage = [(discharge[t, y], charge[t, y]) for t in m.storage]
         exports = [export_flow[c, y] for c in m.corridors]
         lost = unserved[(y,)]
-        heat_power = heat_electricity[(y,)] if heat_electricity else None
+        draw = [(-1.0 / cop[b, y_], heat_output[b, y]) for b, y_ in cop if y_ == y]
+        load = linear_form(m.electricity_consumption[y])
         for i, s in enumerate(d.slices):
             terms = [(c, gen[i]) for c, gen in supply]
             for out, into in storage:
                 terms += [(1, out[i]), (-1, into[i])]
             terms.append((1, lost[i]))
             terms += [(-1, flow[i]) for flow in exports]
-            body = linear(terms)
-            if heat_power is not None:  # GW drawn by electric heat, a sum (or 0 without any)
-                body = body - heat_power[i]
-            rows[y, s] = body - electricity_load(m, d, y, s, load_pu[i]) == 0
+            terms += [(c, output[i]) for c, output in draw]
+            if load is None:
+                rows[y, s] = linear(terms) - electricity_load(m, d, y, s, load_pu[i]) == 0
+                continue
+            pu = float(load_pu[i])  # TWh a year -> GW in the slice, multiplied in this order
+            terms += [(-(c * 1000.0 / HOURS_PER_YEAR * pu), v) for c, v in load[0]]
+            rhs = load[1] * 1000.0 / HOURS_PER_YEAR * pu  # as the compiler would (bit for bit)
+            row(rows, (y, s), terms, rhs, rhs)
 
     m.power_balance = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: rows.pop(i))
 

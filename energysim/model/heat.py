@@ -25,6 +25,13 @@ def is_electric(d: ModelData, b: str) -> bool:
     return d.fuel[b] == "none"
 
 
+def electric_cop(d: ModelData) -> dict[tuple[str, int], float]:
+    """Coefficient of performance of each electric heat source and year (1 for a resistive
+    boiler): heat_electricity[y,s] = sum_b heat_output[b,y,s] / cop[b,y]."""
+    electric = [b for b in d.boilers if is_electric(d, b)]
+    return {(b, y): d.tech("cop", b, y, default=1.0) for b in electric for y in d.years}
+
+
 def peak_heat_pu(d: ModelData) -> float:
     """Highest per-unit heat demand over the time slices (0 without a heat profile)."""
     if "heat_pu" not in d._profiles or not d.slices:
@@ -104,12 +111,11 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
             terms = [(1, boiler_heat[(y,)][i])] + [(-1, output[i]) for output in outputs]
             row(totals, (y, s), terms, 0, 0)
     m.boiler_total = pyo.Constraint(m.years, m.slices, rule=lambda m, *i: totals.pop(i))
-    electric = [b for b in d.boilers if is_electric(d, b)]
-    cop = {(b, y): d.tech("cop", b, y, default=1.0) for b in electric for y in d.years}
+    cop = electric_cop(d)
     m.heat_electricity = pyo.Expression(
         m.years,
         m.slices,
-        rule=lambda m, y, s: sum(m.heat_output[b, y, s] / cop[b, y] for b in electric),
+        rule=lambda m, y, s: sum(m.heat_output[b, y, s] / cop[b, y] for b, y_ in cop if y_ == y),
         doc="electricity drawn by electric boilers and heat pumps, GW",
     )
     _define_heat_network(m, d)

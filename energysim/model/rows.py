@@ -13,8 +13,10 @@ number of slices.
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.common.numeric_types import native_numeric_types
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
+from pyomo.repn.standard_repn import generate_standard_repn
 
 
 def by_slice(var: pyo.Var) -> dict[tuple, list]:
@@ -67,3 +69,17 @@ def row(rows: dict, index: tuple, terms: list, lower: float | None, upper: float
         rows[index] = InequalityExpression((lower, body), False)
     else:
         rows[index] = EqualityExpression((body, upper))
+
+
+def linear_form(expr: object) -> tuple[list[tuple[float, object]], float] | None:
+    """A (named) expression as (coefficient, variable) pairs and a constant, for folding it into
+    the rows that repeat it (consumption in every slice's balance) instead of having the
+    compiler walk its tree once per row; None unless every coefficient and the constant are
+    plain numbers (a sampled parameter or a fixed variable keeps the expression)."""
+    repn = generate_standard_repn(expr, compute_values=False, quadratic=False)
+    numbers = native_numeric_types
+    if not repn.is_linear() or repn.constant.__class__ not in numbers:
+        return None
+    if any(c.__class__ not in numbers for c in repn.linear_coefs):
+        return None
+    return list(zip(repn.linear_coefs, repn.linear_vars, strict=True)), repn.constant
