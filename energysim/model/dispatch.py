@@ -258,7 +258,7 @@ def define_power_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
         storage = [(discharge[t, y], charge[t, y]) for t in m.storage]
         exports = [export_flow[c, y] for c in m.corridors]
         lost = unserved[(y,)]
-        draw = [(-1.0 / cop[b, y_], heat_output[b, y]) for b, y_ in cop if y_ == y]
+        draw = [(-1.0 / c, heat_output[b, y]) for b, c in cop[y].items()] if cop else []
         load = linear_form(m.electricity_consumption[y])
         for i, s in enumerate(d.slices):
             terms = [(c, gen[i]) for c, gen in supply]

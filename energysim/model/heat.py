@@ -25,11 +25,11 @@ def is_electric(d: ModelData, b: str) -> bool:
     return d.fuel[b] == "none"
 
 
-def electric_cop(d: ModelData) -> dict[tuple[str, int], float]:
-    """Coefficient of performance of each electric heat source and year (1 for a resistive
-    boiler): heat_electricity[y,s] = sum_b heat_output[b,y,s] / cop[b,y]."""
+def electric_cop(d: ModelData) -> dict[int, dict[str, float]]:
+    """Coefficient of performance of each year's electric heat sources (1 for a resistive
+    boiler): heat_electricity[y,s] = sum_b heat_output[b,y,s] / cop[y][b]."""
     electric = [b for b in d.boilers if is_electric(d, b)]
-    return {(b, y): d.tech("cop", b, y, default=1.0) for b in electric for y in d.years}
+    return {y: {b: d.tech("cop", b, y, default=1.0) for b in electric} for y in d.years}
 
 
 def peak_heat_pu(d: ModelData) -> float:
@@ -115,7 +115,7 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.heat_electricity = pyo.Expression(
         m.years,
         m.slices,
-        rule=lambda m, y, s: sum(m.heat_output[b, y, s] / cop[b, y] for b, y_ in cop if y_ == y),
+        rule=lambda m, y, s: sum(m.heat_output[b, y, s] / c for b, c in cop[y].items()),
         doc="electricity drawn by electric boilers and heat pumps, GW",
     )
     _define_heat_network(m, d)
