@@ -13,6 +13,7 @@ from pathlib import Path
 # Importing a module registers its benchmarks, in this order (baselines first).
 from benchmarks import (  # noqa: F401  (registration)
     assembly,
+    hourly,
     lp,
     machine,
     optimise,

@@ -109,9 +109,32 @@ def test_the_options_used_are_recorded(tmp_path) -> None:
     assert '"run_crossover": "off"' in read_netcdf(out).attrs["solver_options"]
 
 
-def test_choose_resolves_the_method_by_the_size_of_the_lp() -> None:
-    from energysim.solve.direct import IPM_MIN_ROWS, chosen_method
+def test_choose_resolves_the_method_by_the_size_of_the_lp(monkeypatch) -> None:
+    from energysim.solve import direct
+    from energysim.solve.direct import HIPO_MIN_ROWS, IPX_MIN_ROWS, chosen_method
 
-    assert chosen_method({"solver": "choose"}, IPM_MIN_ROWS - 1)["solver"] == "simplex"
-    assert chosen_method({"solver": "choose"}, IPM_MIN_ROWS)["solver"] == "ipm"
-    assert chosen_method({"solver": "pdlp"}, IPM_MIN_ROWS)["solver"] == "pdlp"  # as asked
+    assert chosen_method({"solver": "choose"}, HIPO_MIN_ROWS - 1)["solver"] == "simplex"
+    assert chosen_method({"solver": "choose"}, HIPO_MIN_ROWS)["solver"] == "hipo"
+    assert chosen_method({"solver": "pdlp"}, IPX_MIN_ROWS)["solver"] == "pdlp"  # as asked
+    monkeypatch.setattr(direct, "hipo_available", lambda: False)  # highspy without its extras
+    assert chosen_method({"solver": "choose"}, IPX_MIN_ROWS - 1)["solver"] == "simplex"
+    assert chosen_method({"solver": "choose"}, IPX_MIN_ROWS)["solver"] == "ipx"
+
+
+def test_the_installed_highs_runs_hipo_and_says_so() -> None:
+    """highspy[extras] is a dependency: HiPO is there, and a run with it reports HiPO's
+    iterations (a build without the extras refuses solver=hipo)."""
+    from energysim.solve.options import hipo_available
+
+    assert hipo_available()
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.addVars(2, np.zeros(2), np.full(2, 10.0))
+    highs.changeColsCost(2, np.arange(2, dtype=np.int32), np.array([-1.0, -2.0]))
+    highs.addRow(-highspy.kHighsInf, 5.0, 2, np.arange(2, dtype=np.int32), np.ones(2))
+    assert highs.setOptionValue("solver", "hipo") == highspy.HighsStatus.kOk
+    highs.setOptionValue("presolve", "off")  # presolve alone would solve it
+    highs.run()
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert highs.getInfo().objective_function_value == pytest.approx(-10.0)
+    assert highs.getInfo().ipm_iteration_count > 0

@@ -283,7 +283,8 @@ class Solver(Strict):
     """HiGHS settings; recorded in every results file."""
 
     time_limit: Number | None = Field(600.0, gt=0, le=LARGEST, description="seconds")
-    method: Literal["choose", "simplex", "ipm", "pdlp"] = "choose"
+    # ipm: HiGHS's pick of its interior point codes (HiPO when installed); ipx, hipo: that one
+    method: Literal["choose", "simplex", "ipm", "ipx", "hipo", "pdlp"] = "choose"
     presolve: bool = True
     threads: Integer | None = Field(None, ge=1)
     options: dict[str, bool | int | float | str] = Field(

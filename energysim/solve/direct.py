@@ -34,6 +34,7 @@ from pyomo.repn.plugins.standard_form import (
 
 from energysim.gcpause import paused_gc
 from energysim.solve.options import apply as apply_options
+from energysim.solve.options import hipo_available
 
 INF = highspy.kHighsInf
 _MS = highspy.HighsModelStatus
@@ -187,19 +188,27 @@ class DirectOutcome:
     options: dict | None = None  # as handed to HiGHS (`solver: choose` resolved)
 
 
-# `solver.method: choose`, by measured evidence (README, "Speed"): HiGHS's dual simplex is the
-# fastest method for the pathway LPs (up to 163 k rows: IPX needs ~100 iterations and is no
-# faster, PDLP does not converge); the hourly investment LP (445 k rows) only finishes with the
-# interior point method (13-20 min; dual simplex: no answer in 600 s).
-IPM_MIN_ROWS = 300_000
+# `solver.method: choose`, by measured evidence (README, "Speed"; HiGHS 1.15, 2-core machine,
+# seconds of HiGHS alone). Plan case, 9 years: 52 k rows (24 days x 8 segments) dual simplex
+# 22-23, HiPO 20, IPX 18-19; 77 k rows (12 days x 24 h) dual simplex 82, HiPO 67; 154 k rows
+# (24 days x 24 h) dual simplex 297, HiPO 154. Hourly investment year, 515 k rows: HiPO 150,
+# IPX 912, dual simplex no answer in 600. Below HIPO_MIN_ROWS dual simplex stays: no slower,
+# and a vertex without crossover. IPX (when HiPO is not installed) only pays on the hourly LP.
+HIPO_MIN_ROWS = 70_000
+IPX_MIN_ROWS = 300_000
 
 
 def chosen_method(options: dict, rows: int) -> dict:
-    """`options` with solver "choose" resolved by the LP's size: dual simplex below
-    IPM_MIN_ROWS rows, HiGHS's interior point method (with crossover unless set) above."""
+    """`options` with solver "choose" resolved by the LP's size: HiPO from HIPO_MIN_ROWS rows
+    where this HiGHS has it, else IPX from IPX_MIN_ROWS rows (both with crossover unless set),
+    dual simplex below."""
     if options.get("solver") != "choose":
         return options
-    return {**options, "solver": "ipm" if rows >= IPM_MIN_ROWS else "simplex"}
+    if hipo_available():
+        method = "hipo" if rows >= HIPO_MIN_ROWS else "simplex"
+    else:
+        method = "ipx" if rows >= IPX_MIN_ROWS else "simplex"
+    return {**options, "solver": method}
 
 
 def solve_direct(model: pyo.ConcreteModel, options: dict, *, tee: bool = False) -> DirectOutcome:

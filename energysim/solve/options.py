@@ -107,6 +107,17 @@ def apply(highs: Any, options: dict[str, OptionValue]) -> None:
             raise HighsOptionError(name, f"HiGHS rejects {name} = {value!r}")
 
 
+@cache
+def hipo_available() -> bool:
+    """Whether this HiGHS build can run HiPO (the highspy-extras package is installed)."""
+    import highspy
+
+    highs = _scratch()
+    available = highs.setOptionValue("solver", "hipo") == highspy.HighsStatus.kOk
+    highs.setOptionValue("solver", "choose")
+    return available
+
+
 _KIND = {0: "a boolean", 1: "an integer", 2: "a floating-point", 3: "a string"}
 
 
