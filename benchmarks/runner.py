@@ -62,6 +62,11 @@ class Figure:
         return self.value / self.baseline if self.baseline else float("nan")
 
 
+def goal_figure(name: str, value: float, unit: str, goal: float) -> Figure:
+    """`value` against an absolute goal (the ratio below 1 meets it)."""
+    return Figure(name, value, unit, f"goal {goal:g} {unit}", goal, "< 1", value < goal)
+
+
 @dataclass
 class Case:
     name: str
