@@ -225,12 +225,23 @@ def time_slices(
             {"long_name": "representative day (cluster) of each chronological day"},
         )
         ds["slice_day"] = ("slice", day, {"long_name": "representative day of the slice"})
+    add_peaks(ds, hourly["load_pu"], hourly["heat_pu"])
+    return ds
+
+
+def add_peaks(ds: xr.Dataset, load_pu: np.ndarray, heat_pu: np.ndarray) -> None:
+    """The hourly peaks of load and district heat: what firm capacity (reserve margin) and the
+    heat network are sized on, whatever the slices average away."""
     ds["peak_load_pu"] = (
         (),
-        float(hourly["load_pu"].max()),
-        {"units": "per unit of mean load", "long_name": "hourly peak load"},
+        float(np.max(load_pu)),
+        {"units": UNITS["load_pu"], "long_name": "hourly peak load"},
     )
-    return ds
+    ds["peak_heat_pu"] = (
+        (),
+        float(np.max(heat_pu)),
+        {"units": UNITS["heat_pu"], "long_name": "hourly peak district heat demand"},
+    )
 
 
 def daily(series: np.ndarray) -> np.ndarray:
@@ -433,5 +444,5 @@ def _explicit_slices(path: Path) -> xr.Dataset:
             np.array([float(r.get(name, 0.0)) for r in rows]),
             {"units": UNITS[name]},
         )
-    ds["peak_load_pu"] = ((), float(ds["load_pu"].max()), {"units": "per unit of mean load"})
+    add_peaks(ds, ds["load_pu"].values, ds["heat_pu"].values)  # explicit slices: their own peaks
     return ds

@@ -33,9 +33,12 @@ def electric_cop(d: ModelData) -> dict[int, dict[str, float]]:
 
 
 def peak_heat_pu(d: ModelData) -> float:
-    """Highest per-unit heat demand over the time slices (0 without a heat profile)."""
+    """Peak district heat demand per unit of the mean: the hourly profile's peak, which
+    averaged slices understate (0 without a heat profile)."""
     if "heat_pu" not in d._profiles or not d.slices:
         return 0.0
+    if "peak_heat_pu" in d.inputs:
+        return float(d.inputs["peak_heat_pu"])
     return max(d.slice_value("heat_pu", s) for s in d.slices)
 
 
@@ -56,7 +59,8 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
     boiler_heat[y,s] = sum_b heat_output[b,y,s]
     heat_electricity[y,s] = sum_{b without fuel} heat_output[b,y,s] / cop[b,y]     (GW_el)
     heat_network[y] = heat_network[y-1] + new_heat_network[y]  (base year: standing network)
-    heat_network[y] >= heat_demand[y,s*]                      (s* = the peak slice)
+    heat_network[y] >= final_heat[y] * 8.141 * 1000 / 8760 * peak_heat_pu    (hourly peak)
+    CHP and heat-only capacity cover the same peak (`_define_heat_peak_supply`).
     New capacity is not built in the pinned base year nor where capex is absent.
     """
     m.heat_sources = pyo.Set(initialize=d.boilers, ordered=True)
@@ -119,6 +123,7 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
         doc="electricity drawn by electric boilers and heat pumps, GW",
     )
     _define_heat_network(m, d)
+    _define_heat_peak_supply(m, d)
 
 
 def _define_heat_network(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -135,16 +140,46 @@ def _define_heat_network(m: pyo.ConcreteModel, d: ModelData) -> None:
         before = base_heat_network(d) if prev is None else m.heat_network[prev]
         return m.heat_network[y] == before + m.new_heat_network[y]
 
-    peak = peak_heat_pu(d)  # once: only the peak slice can bind
-    heat_pu = d._profiles["heat_pu"] if has_heat and peak > 0 else None
+    peak = peak_heat_pu(d) if has_heat else 0.0
 
-    def peak_rule(m: pyo.ConcreteModel, y: int, s: int) -> pyo.Expression:
-        if heat_pu is None or heat_pu[s] < peak:
+    def peak_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+        if peak <= 0:
             return pyo.Constraint.Skip
-        return m.heat_network[y] >= heat_demand(m, d, y, s)
+        return m.heat_network[y] >= heat_demand(m, d, y, d.slices[0], peak)
 
     m.heat_network_stock = pyo.Constraint(m.years, rule=stock_rule)
-    m.heat_network_peak = pyo.Constraint(m.years, m.slices, rule=peak_rule)
+    m.heat_network_peak = pyo.Constraint(m.years, rule=peak_rule)
+
+
+def _define_heat_peak_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """District-heat supply capacity covers the hourly peak, as firm power covers peak load
+    (reserve margin). An hourly model implies it through the heat balance of the peak hour;
+    averaged slices would let heat demand grow on capacity that is missing at the peak.
+
+    sum_chp heat_to_power[t] * availability[t] * capacity[t,y]
+        + sum_b availability[b] * heat_capacity[b,y]
+        >= final_heat[y] * 8.141 * 1000 / 8760 * peak_heat_pu
+    """
+    from energysim.model.dispatch import heat_demand
+
+    has_heat = "heat" in d.carriers and "heat_pu" in d.inputs
+    peak = peak_heat_pu(d) if has_heat else 0.0
+
+    def rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
+        if peak <= 0:
+            return pyo.Constraint.Skip
+        chp = sum(
+            d.tech("heat_to_power", t, y, 0.0)
+            * d.tech("availability", t, y, default=1.0)
+            * m.capacity[t, y]
+            for t in d.techs_of("chp")
+        )
+        heat_only = sum(
+            d.tech("availability", b, y, default=1.0) * m.heat_capacity[b, y] for b in d.boilers
+        )
+        return chp + heat_only >= heat_demand(m, d, y, d.slices[0], peak)
+
+    m.heat_peak_supply = pyo.Constraint(m.years, rule=rule)
 
 
 def _network(d: ModelData, parameter: str, y: int, default: float) -> float:

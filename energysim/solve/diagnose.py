@@ -66,6 +66,8 @@ ROW_MEANING: dict[str, str] = {
     "(system.csv heat_network_*)",
     "heat_network_peak": "the district-heat network covering peak heat demand in {0} "
     "(final_energy.csv heat, hourly_profiles.csv heat_pu)",
+    "heat_peak_supply": "CHP heat and heat-only capacity covering the hourly peak of district "
+    "heat in {0} (technology_parameters.csv, final_energy.csv heat, hourly_profiles.csv heat_pu)",
     "power_balance": "electricity demand and exports met in every slice of {0} "
     "(final_energy.csv, exogenous_demand.csv)",
     "storage_charge_limit": "storage {0} charging power in {1} (technology_parameters.csv)",
