@@ -34,8 +34,8 @@ def electric_cop(d: ModelData) -> dict[int, dict[str, float]]:
 
 def peak_heat_pu(d: ModelData) -> float:
     """Peak district heat demand per unit of the mean: the hourly profile's peak, which
-    averaged slices understate (0 without a heat profile)."""
-    if "heat_pu" not in d._profiles or not d.slices:
+    averaged slices understate (0 without district heat or its profile)."""
+    if "heat" not in d.carriers or "heat_pu" not in d._profiles or not d.slices:
         return 0.0
     if "peak_heat_pu" in d.inputs:
         return float(d.inputs["peak_heat_pu"])
@@ -133,14 +133,13 @@ def _define_heat_network(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.new_heat_network = pyo.Var(m.years, domain=pyo.NonNegativeReals, doc="GW_th added")
     if d.scenario.model.pin_base_year:
         m.new_heat_network[d.years[0]].fix(0.0)
-    has_heat = "heat" in d.carriers and "heat_pu" in d.inputs
 
     def stock_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
         prev = d.previous_year(y)
         before = base_heat_network(d) if prev is None else m.heat_network[prev]
         return m.heat_network[y] == before + m.new_heat_network[y]
 
-    peak = peak_heat_pu(d) if has_heat else 0.0
+    peak = peak_heat_pu(d)
 
     def peak_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
         if peak <= 0:
@@ -162,8 +161,7 @@ def _define_heat_peak_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
     """
     from energysim.model.dispatch import heat_demand
 
-    has_heat = "heat" in d.carriers and "heat_pu" in d.inputs
-    peak = peak_heat_pu(d) if has_heat else 0.0
+    peak = peak_heat_pu(d)
 
     def rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
         if peak <= 0:
