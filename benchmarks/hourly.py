@@ -3,8 +3,8 @@ whose capacity is chosen, every one of the 8,760 hours; LP 515 k rows x 491 k co
 
 End to end as `energysim run` does it without writing the file (load, build, solve with
 `solver.method: choose`, which resolves to HiPO at this size, results Dataset), then the same
-model solved with IPX, HiGHS's older interior point code and the `choose` of highspy < 1.15 or
-without highspy-extras, in the same run. Goal: end to end < 180 s. Check: both methods reach
+model solved with IPX, HiGHS's older interior point code (what `choose` picks without
+highspy-extras), in the same run. Goal: end to end < 180 s. Check: both methods reach
 the same objective.
 
 Quick mode: the same scenario on 4 representative days, each method asked by name.
@@ -36,9 +36,10 @@ def hourly_case(overrides: tuple[str, ...]) -> Case:
         model, data = build_model(scenario, inputs)
     with t.phase(f"{scenario.solver.method}: {SOLVE}"):
         result = solve(model, scenario.solver)
+    optimal = result.status is Status.OPTIMAL
     with t.phase("results Dataset"):
-        optimal = result.status is Status.OPTIMAL
-        to_dataset(model, data, result) if optimal else None
+        if optimal:
+            to_dataset(model, data, result)
     with t.phase(f"ipx: {SOLVE}"):
         ipx = solve(model, scenario.solver.model_copy(update={"method": "ipx"}))
     method = result.options.get("solver", "?")

@@ -35,11 +35,9 @@ def electric_cop(d: ModelData) -> dict[int, dict[str, float]]:
 def peak_heat_pu(d: ModelData) -> float:
     """Peak district heat demand per unit of the mean: the hourly profile's peak, which
     averaged slices understate (0 without district heat or its profile)."""
-    if "heat" not in d.carriers or "heat_pu" not in d._profiles or not d.slices:
+    if "heat" not in d.carriers or "peak_heat_pu" not in d.inputs:
         return 0.0
-    if "peak_heat_pu" in d.inputs:
-        return float(d.inputs["peak_heat_pu"])
-    return max(d.slice_value("heat_pu", s) for s in d.slices)
+    return float(d.inputs["peak_heat_pu"])
 
 
 def base_heat_network(d: ModelData) -> float:
