@@ -77,7 +77,7 @@ def execute(
     if scenario.foresight.mode == "myopic":
         result = _solve_myopic(scenario, model, data, log, time_limit, tee)
     else:
-        result = solve(model, scenario.solver, time_limit=time_limit, tee=tee)
+        result = solve(model, scenario.solver, time_limit=time_limit, tee=tee, data=data)
     log.say(
         f"{scenario.name}: {result.status} (build {built - started:.1f} s, "
         f"solve {result.solve_seconds:.1f} s)"
@@ -157,8 +157,8 @@ def _solve_stressed(scenario: Scenario, inputs: xr.Dataset, time_limit: float | 
     from energysim.model.build import build_model
     from energysim.solve.highs import solve
 
-    model, _ = build_model(with_stress(scenario), inputs)
-    return model, solve(model, scenario.solver, time_limit=time_limit)
+    model, data = build_model(with_stress(scenario), inputs)
+    return model, solve(model, scenario.solver, time_limit=time_limit, data=data)
 
 
 class RunLog:

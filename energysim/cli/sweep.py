@@ -217,7 +217,7 @@ def _fresh_plan(scenario, inputs):
     from energysim.solve.highs import Status, solve
 
     model, data = build_model(scenario, inputs)
-    result = solve(model, scenario.solver)
+    result = solve(model, scenario.solver, data=data)
     if result.status is not Status.OPTIMAL:
         typer.echo(f"the plan's LP is {result.status}; no sweep", err=True)
         raise typer.Exit(EXIT_INFEASIBLE)

@@ -71,13 +71,22 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
             first = d.tech("first_year", b, y, default=d.years[0])
             if pinned or y < first or d.tech("capex", b, y) != d.tech("capex", b, y):
                 m.new_heat_capacity[b, y].fix(0.0)
-    m.heat_capacity = pyo.Expression(
+    # A column of its own (as power capacity): each slice's output limit then holds one
+    # capacity term instead of every vintage alive in y.
+    m.heat_capacity = pyo.Var(
+        m.heat_sources,
+        m.years,
+        domain=pyo.NonNegativeReals,
+        doc="heat-only capacity standing, GW_th",
+    )
+    m.heat_capacity_stock = pyo.Constraint(
         m.heat_sources,
         m.years,
         rule=lambda m, b, y: (
-            existing_alive(d, b, y) + sum(m.new_heat_capacity[b, v] for v in alive_builds(d, b, y))
+            m.heat_capacity[b, y]
+            == existing_alive(d, b, y)
+            + sum(m.new_heat_capacity[b, v] for v in alive_builds(d, b, y))
         ),
-        doc="heat-only capacity standing, GW_th",
     )
     m.heat_output = pyo.Var(
         m.heat_sources, m.years, m.slices, domain=pyo.NonNegativeReals, doc="GW_th"
@@ -87,12 +96,9 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
     limits: dict = {}
     for b in m.heat_sources:
         for y in m.years:
-            # heat_capacity[b,y] * availability written out: the standing capacity's terms
-            available = d.tech("availability", b, y, default=1.0)
-            built = [term(-available, m.new_heat_capacity[b, v]) for v in alive_builds(d, b, y)]
-            standing = existing_alive(d, b, y) * available
+            capacity = term(-d.tech("availability", b, y, default=1.0), m.heat_capacity[b, y])
             for s, output in zip(d.slices, heat_output[b, y], strict=True):
-                row(limits, (b, y, s), [output, *built], None, standing)
+                row(limits, (b, y, s), [output, capacity], None, 0.0)
 
     m.heat_output_limit = pyo.Constraint(
         m.heat_sources, m.years, m.slices, rule=lambda m, *i: limits.pop(i)

@@ -32,13 +32,10 @@ def define_trade_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
         if d.scenario.model.pin_base_year:
             m.corridor_expansion[c, d.years[0]].fix(0.0)
 
-    def capacity_rule(m: pyo.ConcreteModel, c: str, y: int) -> pyo.Expression:
-        return corridor_existing(d, c, y) + sum(
-            m.corridor_expansion[c, b] for b in d.years if b <= y
-        )
-
-    m.corridor_capacity = pyo.Expression(
-        m.corridors, m.years, rule=capacity_rule, doc="corridor capacity, GW"
+    # A column of its own rather than an expression: the flow limit of every slice then holds
+    # one capacity term instead of all expansions up to y (dense columns slow HiGHS).
+    m.corridor_capacity = pyo.Var(
+        m.corridors, m.years, domain=pyo.NonNegativeReals, doc="corridor capacity, GW"
     )
     m.electricity_exported = pyo.Expression(
         m.years,
@@ -48,8 +45,9 @@ def define_trade_variables(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def define_trade_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """Corridor limits.
+    """Corridor stock and limits.
 
+    corridor_capacity[c,y] = existing[c,y] + sum_{b<=y} corridor_expansion[c,b]        (stock)
     corridor_capacity[c,y] <= max_capacity[c,y]                                   (expansion)
     export_flow[c,y,s] <= corridor_capacity[c,y]                                  (flow)
     min_hours[c,y] * capacity[c,y] / 1000 <= sum_s w[s] * export_flow[c,y,s] / 1000
@@ -57,6 +55,12 @@ def define_trade_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     sum_c exported energy[y] <= export_demand[y]       (what receiving provinces take)
     base year (pinned): sum_c exported energy = electricity_exported statistic
     """
+
+    def stock_rule(m: pyo.ConcreteModel, c: str, y: int) -> pyo.Expression:
+        expansions = sum(m.corridor_expansion[c, b] for b in d.years if b <= y)
+        return m.corridor_capacity[c, y] == corridor_existing(d, c, y) + expansions
+
+    m.corridor_capacity_stock = pyo.Constraint(m.corridors, m.years, rule=stock_rule)
 
     def max_rule(m: pyo.ConcreteModel, c: str, y: int) -> pyo.Expression:
         limit = d.series("corridor_max_capacity", y, corridor=c)
@@ -70,11 +74,9 @@ def define_trade_constraints(m: pyo.ConcreteModel, d: ModelData) -> None:
     flow_limits: dict = {}
     for c in m.corridors:
         for y in m.years:
-            # corridor_capacity[c,y] written out: existing + sum of expansions up to y
-            expansion = [term(-1, m.corridor_expansion[c, b]) for b in d.years if b <= y]
-            existing = corridor_existing(d, c, y)
+            capacity = term(-1, m.corridor_capacity[c, y])
             for s, flow in zip(d.slices, export_flow[c, y], strict=True):
-                row(flow_limits, (c, y, s), [flow, *expansion], None, existing)
+                row(flow_limits, (c, y, s), [flow, capacity], None, 0.0)
     m.export_flow_limit = pyo.Constraint(
         m.corridors, m.years, m.slices, rule=lambda m, *i: flow_limits.pop(i)
     )

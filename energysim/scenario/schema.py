@@ -286,6 +286,10 @@ class Solver(Strict):
     # ipm: HiGHS's pick of its interior point codes (HiPO when installed); ipx, hipo: that one
     method: Literal["choose", "simplex", "ipm", "ipx", "hipo", "pdlp"] = "choose"
     presolve: bool = True
+    # myopic: simplex starts from the basis of the myopic windows (one model year each), which
+    # reaches the same perfect-foresight optimum in a fraction of the iterations; choose: so on
+    # pathways of 3 or more model years when the method is choose or simplex; cold: never.
+    start: Literal["choose", "cold", "myopic"] = "choose"
     threads: Integer | None = Field(None, ge=1)
     options: dict[str, bool | int | float | str] = Field(
         default_factory=dict,
@@ -317,6 +321,12 @@ class Solver(Strict):
         if errors:
             raise ValidationError.from_exception_data(cls.__name__, errors)
         return {**data, "options": checked}
+
+    @model_validator(mode="after")
+    def _start_needs_simplex(self) -> Solver:
+        if self.start == "myopic" and self.method not in ("choose", "simplex"):
+            raise ValueError(f"start: myopic gives simplex a basis; method {self.method} has none")
+        return self
 
 
 class Foresight(Strict):

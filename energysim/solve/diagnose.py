@@ -59,6 +59,8 @@ ROW_MEANING: dict[str, str] = {
     "heat_pu)",
     "heat_output_limit": "heat from {0} within its capacity in {1} (existing_capacity.csv, "
     "technology_parameters.csv)",
+    "heat_capacity_stock": "heat-only {0} capacity standing in {1}: existing plus new builds "
+    "(existing_capacity.csv, technology_parameters.csv lifetime)",
     "heat_build_rate": "how fast {0} can be built by {1} (technology_parameters.csv "
     "max_build_rate)",
     "boiler_total": "heat-only heat as the sum of its sources in {0}",
@@ -84,6 +86,8 @@ ROW_MEANING: dict[str, str] = {
     "storage_day_lower": "storage {0} never below empty on any day of {1}",
     "reserve_margin": "the reserve margin in {0} (system.csv reserve_margin, "
     "technology_parameters.csv capacity_credit)",
+    "corridor_capacity_stock": "the capacity of corridor {0} in {1}: existing plus expansions "
+    "(corridors.csv capacity)",
     "corridor_capacity_max": "how far corridor {0} can be expanded by {1} (corridors.csv "
     "max_capacity)",
     "export_flow_limit": "flow on corridor {0} within its capacity in {1}",

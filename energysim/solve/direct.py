@@ -16,6 +16,7 @@ which is optimal for them since nothing depends on them.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -186,6 +187,7 @@ class DirectOutcome:
     version: str
     phases: dict
     options: dict | None = None  # as handed to HiGHS (`solver: choose` resolved)
+    warm: bool = False  # simplex ran from a starting basis
 
 
 # `solver.method: choose`, by measured evidence (README, "Speed"; HiGHS 1.15, 2-core machine,
@@ -211,16 +213,33 @@ def chosen_method(options: dict, rows: int) -> dict:
     return {**options, "solver": method}
 
 
-def solve_direct(model: pyo.ConcreteModel, options: dict, *, tee: bool = False) -> DirectOutcome:
+# A starting basis for an LP, or None where it has none to offer (solve/foresight.py).
+Start = Callable[[StandardFormLP, dict], highspy.HighsBasis | None]
+
+
+def solve_direct(
+    model: pyo.ConcreteModel, options: dict, *, tee: bool = False, start: Start | None = None
+) -> DirectOutcome:
     """Compile, pass to HiGHS, run; on an optimal solution load primal values into the model's
-    variables and return the duals by constraint."""
+    variables and return the duals by constraint. With `start`, simplex runs from the basis it
+    gives (HiGHS then skips presolve); its seconds are the phase "start" and come off the time
+    limit."""
     started = time.perf_counter()
     try:
         lp = compile_lp(model)
     except InfeasibleConstraintException:
         return DirectOutcome(TerminationCondition.provenInfeasible, False, {}, highs_version(), {})
+    compiled = time.perf_counter()
+    basis = start(lp, options) if start is not None else None
+    starting = time.perf_counter() - compiled
+    if basis is not None:
+        options = {**options, "solver": "simplex"}
     options = chosen_method(options, len(lp.row_lower))
     highs = highs_from_arrays(lp, options, tee=tee)
+    if basis is not None and "time_limit" in options:  # the limit is for the whole solve
+        apply_options(highs, {"time_limit": max(options["time_limit"] - starting, 1.0)})
+    if basis is not None and highs.setBasis(basis) != highspy.HighsStatus.kOk:
+        basis = None  # HiGHS refused it: a cold start, as without one
     handed = time.perf_counter()
     highs.run()
     ran = time.perf_counter()
@@ -233,8 +252,11 @@ def solve_direct(model: pyo.ConcreteModel, options: dict, *, tee: bool = False) 
         with paused_gc():  # as compile_lp: per-column and per-row Python objects
             duals = _load(model, lp, np.asarray(solution.col_value), np.asarray(solution.row_dual))
     loaded = time.perf_counter()
-    phases = {"hand_off": handed - started, "solver": ran - handed, "load": loaded - ran}
-    return DirectOutcome(termination, optimal, duals, highs_version(), phases, options)
+    phases = {"hand_off": handed - started - starting, "solver": ran - handed, "load": loaded - ran}
+    if start is not None:
+        phases["start"] = starting
+    warm = basis is not None
+    return DirectOutcome(termination, optimal, duals, highs_version(), phases, options, warm)
 
 
 def _load(model: pyo.ConcreteModel, lp: StandardFormLP, values: np.ndarray, row_dual: np.ndarray):

@@ -30,6 +30,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
@@ -64,8 +65,11 @@ def windows_of(years: list[int], size: int) -> list[tuple[int, ...]]:
 
 
 def column_years(model: pyo.ConcreteModel, columns: list) -> np.ndarray:
-    """The model year of each column, from the position of `model.years` in its index."""
-    position: dict[int, int] = {}
+    """The model year of each column, from the position of `model.years` in its index (or,
+    for a variable over a set of tuples such as the stress mode's (target, year), the one
+    model year in each index)."""
+    position: dict[int, int | None] = {}
+    model_years = set(model.years)
     years = np.empty(len(columns), dtype=np.int64)
     for j, var in enumerate(columns):
         parent = var.parent_component()
@@ -73,11 +77,15 @@ def column_years(model: pyo.ConcreteModel, columns: list) -> np.ndarray:
         if key not in position:
             subsets = list(parent.index_set().subsets()) if parent.is_indexed() else []
             found = [i for i, s in enumerate(subsets) if s is model.years]
-            if not found:
-                raise ValueError(f"variable {parent.name} has no model-year index")
-            position[key] = found[0]
+            position[key] = found[0] if found else None
         index = var.index()
-        years[j] = index[position[key]] if isinstance(index, tuple) else index
+        if position[key] is not None:
+            years[j] = index[position[key]] if isinstance(index, tuple) else index
+            continue
+        found = [i for i in (index if isinstance(index, tuple) else (index,)) if i in model_years]
+        if len(found) != 1:
+            raise ValueError(f"variable {var.name} has no model-year index")
+        years[j] = found[0]
     return years
 
 
@@ -127,6 +135,99 @@ def _coefficients(expr: object, where: dict[int, int], n: int) -> np.ndarray:
     return cost
 
 
+@dataclass
+class _Windows:
+    """The windows solved in turn: stitched values, duals and basis, and how each went."""
+
+    values: np.ndarray
+    row_dual: np.ndarray
+    col_status: np.ndarray  # HiGHS basis status of each column, from the window that owns it
+    row_status: np.ndarray  # ... of each row, from the window that enforces it
+    reports: list[WindowReport]
+    solver_seconds: float
+    failed: highspy.HighsModelStatus | None = None  # the last window's status, if not optimal
+
+
+def _solve_windows(
+    model: pyo.ConcreteModel,
+    d: ModelData,
+    lp: direct.StandardFormLP,
+    options: dict,
+    window: int,
+    started: float,
+    tee: bool,
+) -> _Windows:
+    """The windows of `window` model years, earliest first (module docstring), until one is
+    not solved to optimality."""
+    col_year = column_years(model, lp.columns)
+    row_year = row_years(lp.matrix, col_year)
+    cost_of_year = window_costs(model, d, lp.columns, col_year)
+    n_col, n_row = len(lp.cost), len(lp.row_lower)
+    out = _Windows(
+        np.zeros(n_col),
+        np.zeros(n_row),
+        np.zeros(n_col, np.int8),
+        np.zeros(n_row, np.int8),
+        [],
+        0.0,
+    )
+    csc = lp.matrix.tocsc()
+    for span in windows_of(sorted(set(col_year.tolist())), window):
+        first, last = span[0], span[-1]
+        rows = np.flatnonzero((row_year >= first) & (row_year <= last))
+        sub = csc[rows, :]
+        touched = np.flatnonzero(np.diff(sub.tocsc().indptr) > 0)
+        own = np.flatnonzero((col_year >= first) & (col_year <= last))
+        cols = np.union1d(touched, own)
+        past = col_year[cols] < first
+        part = direct.StandardFormLP(
+            cost=np.where(past, 0.0, sum(cost_of_year[y] for y in span)[cols]),
+            offset=0.0,
+            matrix=sub[:, cols].tocsc(),
+            row_lower=lp.row_lower[rows],
+            row_upper=lp.row_upper[rows],
+            col_lower=np.where(past, out.values[cols], lp.col_lower[cols]),
+            col_upper=np.where(past, out.values[cols], lp.col_upper[cols]),
+            rows=[],
+            columns=[],
+            sense=1,
+        )
+        window_options = dict(options)
+        if "time_limit" in options:  # the limit is for the whole run, not for each window
+            spent = time.perf_counter() - started
+            window_options["time_limit"] = max(options["time_limit"] - spent, 1.0)
+        window_options = direct.chosen_method(window_options, len(rows))
+        highs = direct.highs_from_arrays(part, window_options, tee=tee)
+        ran = time.perf_counter()
+        highs.run()
+        seconds = time.perf_counter() - ran
+        out.solver_seconds += seconds
+        status = highs.getModelStatus()
+        info = highs.getInfo()
+        out.reports.append(
+            WindowReport(
+                span,
+                len(rows),
+                len(cols),
+                highs.modelStatusToString(status),
+                seconds,
+                int(info.simplex_iteration_count + info.ipm_iteration_count),
+            )
+        )
+        if status != direct._MS.kOptimal:
+            out.failed = status
+            return out
+        solution = highs.getSolution()
+        out.values[cols] = np.where(past, out.values[cols], np.asarray(solution.col_value))
+        out.row_dual[rows] = np.asarray(solution.row_dual)
+        basis = highs.getBasis()
+        if basis.valid:
+            status_of = np.fromiter((int(b) for b in basis.col_status), np.int8, len(cols))
+            out.col_status[cols[~past]] = status_of[~past]
+            out.row_status[rows] = np.fromiter((int(b) for b in basis.row_status), np.int8)
+    return out
+
+
 def solve_myopic(
     model: pyo.ConcreteModel,
     d: ModelData,
@@ -148,73 +249,20 @@ def solve_myopic(
         failed = SolveResult(Status.INFEASIBLE, "provenInfeasible", None, 0.0, options=options)
         return MyopicOutcome(failed)
     compiled = time.perf_counter()
-    col_year = column_years(model, lp.columns)
-    row_year = row_years(lp.matrix, col_year)
-    cost_of_year = window_costs(model, d, lp.columns, col_year)
-    values = np.zeros(len(lp.cost))
-    row_dual = np.zeros(len(lp.row_lower))
-    csc = lp.matrix.tocsc()
-    reports: list[WindowReport] = []
-    solver_seconds = 0.0
-    years = sorted(set(col_year.tolist()))
-    for span in windows_of(years, window):
-        first, last = span[0], span[-1]
-        rows = np.flatnonzero((row_year >= first) & (row_year <= last))
-        sub = csc[rows, :]
-        touched = np.flatnonzero(np.diff(sub.tocsc().indptr) > 0)
-        own = np.flatnonzero((col_year >= first) & (col_year <= last))
-        cols = np.union1d(touched, own)
-        past = col_year[cols] < first
-        part = direct.StandardFormLP(
-            cost=np.where(past, 0.0, sum(cost_of_year[y] for y in span)[cols]),
-            offset=0.0,
-            matrix=sub[:, cols].tocsc(),
-            row_lower=lp.row_lower[rows],
-            row_upper=lp.row_upper[rows],
-            col_lower=np.where(past, values[cols], lp.col_lower[cols]),
-            col_upper=np.where(past, values[cols], lp.col_upper[cols]),
-            rows=[],
-            columns=[],
-            sense=1,
+    solved = _solve_windows(model, d, lp, options, window, started, tee)
+    if solved.failed is not None:
+        termination = direct.TERMINATION.get(solved.failed)
+        failed = SolveResult(
+            STATUS_OF.get(termination, Status.ERROR),
+            termination.name if termination else "unknown",
+            None,
+            time.perf_counter() - started,
+            solver_version=version,
+            options=options,
         )
-        window_options = dict(options)
-        if "time_limit" in options:  # the limit is for the whole run, not for each window
-            spent = time.perf_counter() - started
-            window_options["time_limit"] = max(options["time_limit"] - spent, 1.0)
-        window_options = direct.chosen_method(window_options, len(rows))
-        highs = direct.highs_from_arrays(part, window_options, tee=tee)
-        ran = time.perf_counter()
-        highs.run()
-        seconds = time.perf_counter() - ran
-        solver_seconds += seconds
-        status = highs.getModelStatus()
-        termination = direct.TERMINATION.get(status)
-        info = highs.getInfo()
-        reports.append(
-            WindowReport(
-                span,
-                len(rows),
-                len(cols),
-                highs.modelStatusToString(status),
-                seconds,
-                int(info.simplex_iteration_count + info.ipm_iteration_count),
-            )
-        )
-        if status != direct._MS.kOptimal:
-            failed = SolveResult(
-                STATUS_OF.get(termination, Status.ERROR),
-                termination.name if termination else "unknown",
-                None,
-                time.perf_counter() - started,
-                solver_version=version,
-                options=options,
-            )
-            return MyopicOutcome(failed, reports)
-        solution = highs.getSolution()
-        values[cols] = np.where(past, values[cols], np.asarray(solution.col_value))
-        row_dual[rows] = np.asarray(solution.row_dual)
+        return MyopicOutcome(failed, solved.reports)
     loaded = time.perf_counter()
-    duals = direct._load(model, lp, values, row_dual)
+    duals = direct._load(model, lp, solved.values, solved.row_dual)
     finished = time.perf_counter()
     result = SolveResult(
         Status.OPTIMAL,
@@ -226,8 +274,33 @@ def solve_myopic(
         options={**options, "foresight": f"myopic, window {window}"},
         phases={
             "hand_off": compiled - started,
-            "solver": solver_seconds,
+            "solver": solved.solver_seconds,
             "load": finished - loaded,
         },
     )
-    return MyopicOutcome(result, reports)
+    return MyopicOutcome(result, solved.reports)
+
+
+def myopic_start(
+    model: pyo.ConcreteModel, d: ModelData, lp: direct.StandardFormLP, options: dict, tee: bool
+) -> highspy.HighsBasis | None:
+    """A starting basis for the perfect-foresight LP `lp`: the optimal bases of its myopic
+    windows of one model year, stitched (each column's status from the window of its year,
+    each row's from the window that enforces it); None if a window is not solved.
+
+    Each window's rows involve only its own year's columns and fixed past ones, so with rows
+    and columns ordered by year the stitched basis matrix is block lower triangular, the
+    windows' bases on its diagonal: non-singular, and primal feasible (the myopic solution
+    is feasible for the whole LP). Where a fixed past column was basic in a later window
+    (degenerate), the stitched basis lacks one column and HiGHS completes it with a slack.
+    Simplex then needs a fraction of the iterations of a cold start: the dispatch of most
+    slices stays as the windows left it, only the investment path moves."""
+    solved = _solve_windows(model, d, lp, options, 1, time.perf_counter(), tee)
+    if solved.failed is not None:
+        return None
+    basis = highspy.HighsBasis()
+    by_code = {int(k): k for k in highspy.HighsBasisStatus.__members__.values()}
+    basis.col_status = [by_code[c] for c in solved.col_status.tolist()]
+    basis.row_status = [by_code[c] for c in solved.row_status.tolist()]
+    basis.valid = True
+    return basis
