@@ -163,11 +163,12 @@ def test_a_window_that_fails_leaves_a_cold_start(plan, monkeypatch) -> None:
     assert result.objective == pytest.approx(objective, rel=1e-9, abs=1e-9)
 
 
-def test_start_choose_stays_cold_where_the_window_is_the_whole_lp() -> None:
+def test_start_choose_stays_cold_on_one_year_and_for_interior_point() -> None:
     settings = load_scenario(PLAN).solver
-    assert starts_myopic(settings, 9) and not starts_myopic(settings, 2)
+    assert starts_myopic(settings, 9) and starts_myopic(settings, 2)
+    assert not starts_myopic(settings, 1)
     assert not starts_myopic(settings.model_copy(update={"method": "hipo"}), 9)
     assert not starts_myopic(settings.model_copy(update={"start": "cold"}), 9)
-    assert starts_myopic(settings.model_copy(update={"start": "myopic"}), 2)
+    assert starts_myopic(settings.model_copy(update={"start": "myopic"}), 1)
     with pytest.raises(InputError, match=r"solver.*method hipo has none"):
         load_scenario(PLAN, ["solver.method=hipo", "solver.start=myopic"])

@@ -287,8 +287,8 @@ class Solver(Strict):
     method: Literal["choose", "simplex", "ipm", "ipx", "hipo", "pdlp"] = "choose"
     presolve: bool = True
     # myopic: simplex starts from the basis of the myopic windows (one model year each), which
-    # reaches the same perfect-foresight optimum in a fraction of the iterations; choose: so on
-    # pathways of 3 or more model years when the method is choose or simplex; cold: never.
+    # reaches the same perfect-foresight optimum in a fraction of the iterations; choose: so
+    # from 2 model years when the method is choose or simplex; cold: never.
     start: Literal["choose", "cold", "myopic"] = "choose"
     threads: Integer | None = Field(None, ge=1)
     options: dict[str, bool | int | float | str] = Field(

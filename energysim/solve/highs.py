@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 # "pyomo" uses Pyomo's contrib Highs interface (kept for comparison and as a fallback).
 INTERFACES = ("direct", "pyomo")
 
-# With one investment year after the pinned base year the single window is the whole LP.
-MYOPIC_START_MIN_YEARS = 3
+# A single model year is its own window: nothing to stitch.
+MYOPIC_START_MIN_YEARS = 2
 
 
 class Status(StrEnum):
@@ -86,9 +86,10 @@ def highs_options(settings: Solver, time_limit: float | None = None) -> dict:
 
 def starts_myopic(settings: Solver, years: int) -> bool:
     """Whether simplex starts from the myopic windows' basis: `start: myopic`, or `choose` with
-    a simplex method (choose or simplex) on a pathway of MYOPIC_START_MIN_YEARS or more years.
-    Plan case, 9 years (README, "Speed"): 24 days x 8 segments cold 17-27 s, from the myopic
-    basis 1.8 + 4.6 s; 24 days x 24 h cold with HiPO 154 s, from the basis 16 + 33 s."""
+    method choose or simplex on MYOPIC_START_MIN_YEARS or more model years. HiGHS seconds
+    (README, "Speed"): plan case, 9 years, 24 days x 8 segments: cold 17-27, windows 1.8 +
+    simplex 4.6; 24 days x 24 h: cold (HiPO) 154, 16 + 33; hourly-2030: cold (HiPO) 150-164,
+    130 (2030 window by HiPO) + 1.8."""
     if settings.start == "choose":
         return settings.method in ("choose", "simplex") and years >= MYOPIC_START_MIN_YEARS
     return settings.start == "myopic"
