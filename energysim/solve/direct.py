@@ -236,7 +236,7 @@ def solve_direct(
         options = {**options, "solver": "simplex"}
     options = chosen_method(options, len(lp.row_lower))
     highs = highs_from_arrays(lp, options, tee=tee)
-    if basis is not None and "time_limit" in options:  # the limit is for the whole solve
+    if start is not None and "time_limit" in options:  # the limit is for the whole solve
         apply_options(highs, {"time_limit": max(options["time_limit"] - starting, 1.0)})
     if basis is not None and highs.setBasis(basis) != highspy.HighsStatus.kOk:
         basis = None  # HiGHS refused it: a cold start, as without one
