@@ -163,6 +163,16 @@ def test_a_window_that_fails_leaves_a_cold_start(plan, monkeypatch) -> None:
     assert result.objective == pytest.approx(objective, rel=1e-9, abs=1e-9)
 
 
+def test_run_says_when_the_myopic_start_found_no_basis(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(foresight, "myopic_start", lambda *args, **kwargs: None)
+    args = ["run", str(PLAN), "--out", str(tmp_path / "cold.nc")]
+    for override in SMALL:
+        args += ["--set", override]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "the myopic start found no basis" in result.output
+
+
 def test_start_choose_stays_cold_on_one_year_and_for_interior_point() -> None:
     settings = load_scenario(PLAN).solver
     assert starts_myopic(settings, 9) and starts_myopic(settings, 2)

@@ -82,6 +82,11 @@ def execute(
         f"{scenario.name}: {result.status} (build {built - started:.1f} s, "
         f"solve {result.solve_seconds:.1f} s)"
     )
+    if result.options.get("start") == "cold":
+        log.say(
+            "  the myopic start found no basis (a one-year window could not be solved: its "
+            "targets need foresight), so the LP was solved from a cold start"
+        )
     if result.status is Status.INFEASIBLE:
         diagnosis = diagnose(
             model,
