@@ -163,6 +163,21 @@ def test_a_window_that_fails_leaves_a_cold_start(plan, monkeypatch) -> None:
     assert result.objective == pytest.approx(objective, rel=1e-9, abs=1e-9)
 
 
+def test_windows_without_a_basis_leave_a_cold_start(plan, monkeypatch) -> None:
+    """A window solved by an interior point method without crossover has no basis to give:
+    a partial basis would be worse than none, so the start yields None."""
+    scenario, inputs, _, _ = plan
+    model, data = build_model(scenario, inputs)
+    lp = direct.compile_lp(model)
+    whole = len(lp.row_lower)
+
+    def ipm_for_windows(options: dict, rows: int) -> dict:
+        return {**options, "solver": "ipx", "run_crossover": "off"} if rows < whole else options
+
+    monkeypatch.setattr(direct, "chosen_method", ipm_for_windows)
+    assert myopic_start(model, data, lp, {"output_flag": False}, tee=False) is None
+
+
 def test_run_says_when_the_myopic_start_found_no_basis(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(foresight, "myopic_start", lambda *args, **kwargs: None)
     args = ["run", str(PLAN), "--out", str(tmp_path / "cold.nc")]

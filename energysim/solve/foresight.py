@@ -146,6 +146,7 @@ class _Windows:
     reports: list[WindowReport]
     solver_seconds: float
     failed: highspy.HighsModelStatus | None = None  # the last window's status, if not optimal
+    every_basis: bool = True  # False once a window ends without a basis (IPM, no crossover)
 
 
 def _solve_windows(
@@ -221,6 +222,7 @@ def _solve_windows(
         out.values[cols] = np.where(past, out.values[cols], np.asarray(solution.col_value))
         out.row_dual[rows] = np.asarray(solution.row_dual)
         basis = highs.getBasis()
+        out.every_basis = out.every_basis and basis.valid
         if basis.valid:
             status_of = np.fromiter((int(b) for b in basis.col_status), np.int8, len(cols))
             out.col_status[cols[~past]] = status_of[~past]
@@ -286,7 +288,8 @@ def myopic_start(
 ) -> highspy.HighsBasis | None:
     """A starting basis for the perfect-foresight LP `lp`: the optimal bases of its myopic
     windows of one model year, stitched (each column's status from the window of its year,
-    each row's from the window that enforces it); None if a window is not solved.
+    each row's from the window that enforces it); None if a window is not solved or ends
+    without a basis (an interior point method with crossover off).
 
     Each window's rows involve only its own year's columns and fixed past ones, so with rows
     and columns ordered by year the stitched basis matrix is block lower triangular, the
@@ -296,7 +299,7 @@ def myopic_start(
     Simplex then needs a fraction of the iterations of a cold start: the dispatch of most
     slices stays as the windows left it, only the investment path moves."""
     solved = _solve_windows(model, d, lp, options, 1, time.perf_counter(), tee)
-    if solved.failed is not None:
+    if solved.failed is not None or not solved.every_basis:
         return None
     basis = highspy.HighsBasis()
     by_code = {int(k): k for k in highspy.HighsBasisStatus.__members__.values()}
