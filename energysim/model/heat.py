@@ -131,8 +131,6 @@ def define_heat_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def _define_heat_network(m: pyo.ConcreteModel, d: ModelData) -> None:
-    from energysim.model.dispatch import heat_demand  # dispatch imports this module's users
-
     m.heat_network = pyo.Var(m.years, domain=pyo.NonNegativeReals, doc="network, GW_th at peak")
     m.new_heat_network = pyo.Var(m.years, domain=pyo.NonNegativeReals, doc="GW_th added")
     if d.scenario.model.pin_base_year:
@@ -148,7 +146,7 @@ def _define_heat_network(m: pyo.ConcreteModel, d: ModelData) -> None:
     def peak_rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
         if peak <= 0:
             return pyo.Constraint.Skip
-        return m.heat_network[y] >= heat_demand(m, d, y, d.slices[0], peak)
+        return m.heat_network[y] >= _peak_heat_demand(m, d, y, peak)
 
     m.heat_network_stock = pyo.Constraint(m.years, rule=stock_rule)
     m.heat_network_peak = pyo.Constraint(m.years, rule=peak_rule)
@@ -163,8 +161,6 @@ def _define_heat_peak_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
         + sum_b availability[b] * heat_capacity[b,y]
         >= final_heat[y] * 8.141 * 1000 / 8760 * peak_heat_pu
     """
-    from energysim.model.dispatch import heat_demand
-
     peak = peak_heat_pu(d)
 
     def rule(m: pyo.ConcreteModel, y: int) -> pyo.Expression:
@@ -179,9 +175,17 @@ def _define_heat_peak_supply(m: pyo.ConcreteModel, d: ModelData) -> None:
         heat_only = sum(
             d.tech("availability", b, y, default=1.0) * m.heat_capacity[b, y] for b in d.boilers
         )
-        return chp + heat_only >= heat_demand(m, d, y, d.slices[0], peak)
+        return chp + heat_only >= _peak_heat_demand(m, d, y, peak)
 
     m.heat_peak_supply = pyo.Constraint(m.years, rule=rule)
+
+
+def _peak_heat_demand(m: pyo.ConcreteModel, d: ModelData, y: int, peak: float) -> object:
+    """District heat demand at the hourly peak, GW: heat_demand at peak_heat_pu (any slice;
+    the per-unit value given replaces the slice's)."""
+    from energysim.model.dispatch import heat_demand  # dispatch imports this module's users
+
+    return heat_demand(m, d, y, d.slices[0], peak)
 
 
 def _network(d: ModelData, parameter: str, y: int, default: float) -> float:
